@@ -1,0 +1,417 @@
+"""Read PFOCR figure records (YAML front matter), validate them, normalise quirks.
+
+Two generations exist: v2021 records carry ``genes``/``chemicals``/``diseases``
+inline; v2023 records keep them in ``_data/<figid>-{genes,chemicals,diseases}.tsv``
+beside or inside the records' folder. Both give the same :class:`~exporters.model.Figure`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from .model import Figure, GeneMention, TermMention
+from .resources import schema_path
+
+RECORD_SUFFIXES = (".md", ".txt", ".yaml", ".yml")
+MAX_RECORD_BYTES = 10 * 1024 * 1024
+MISSING = frozenset({"", ".na.character", "NA", "na", "N/A"})
+TSV_KINDS = ("genes", "chemicals", "diseases")
+
+
+class RecordError(Exception):
+    """A record that cannot be read; prints as ``PATH: FIELD: reason``."""
+
+    def __init__(self, path: str, field: str, reason: str) -> None:
+        super().__init__(f"{path}: {field}: {reason}")
+        self.path, self.field, self.reason = path, field, reason
+
+    def __reduce__(self):  # picklable across worker processes
+        return (RecordError, (self.path, self.field, self.reason))
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML loader (C speed when available) that keeps yes/no/on/off as strings.
+
+    A chemical named ``NO`` (nitric oxide) must stay "NO", not become False.
+    """
+
+
+RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+# --- finding records ------------------------------------------------------------------------
+
+def find_records(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Record files under the inputs: files as given, folders recursively, in sorted order.
+
+    Hidden entries and ``_data`` folders are skipped; a folder's files are sorted
+    by their path relative to it, so the order does not depend on the file system.
+    """
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(
+                (p for p in path.rglob("*") if p.suffix.lower() in RECORD_SUFFIXES and p.is_file()
+                 and not any(part.startswith(".") or part == "_data"
+                             for part in p.relative_to(path).parts)),
+                key=lambda p: p.relative_to(path).as_posix(),
+            ))
+        else:
+            found.append(path)
+    return found
+
+
+# --- reading one record ---------------------------------------------------------------------
+
+def read_record(path: str | os.PathLike[str]) -> Figure:
+    """Read, validate and normalise one record file; raises RecordError on bad input."""
+    path = Path(path)
+    name = str(path)
+    data = _read_bytes(path, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError(name, "file", f"not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from None
+    front, first_line = _front_matter(text, path, name)
+    raw = _load_yaml(front, first_line, name)
+    validate_raw(raw, name)
+    return normalise(raw, name, path)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise RecordError(name, "file", f"{size:,} bytes is over the {MAX_RECORD_BYTES:,}-byte limit")
+        return path.read_bytes()
+    except OSError as exc:
+        raise RecordError(name, "file", exc.strerror or str(exc)) from None
+
+
+def _front_matter(text: str, path: Path, name: str) -> tuple[str, int]:
+    """The YAML text and the file line it starts on."""
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].rstrip() == "---":
+        for i, line in enumerate(lines[1:], start=1):
+            if line.rstrip() in ("---", "..."):
+                return "".join(lines[1:i]), 2
+        if path.suffix.lower() in (".yaml", ".yml"):
+            return "".join(lines[1:]), 2
+        raise RecordError(name, "front matter", "no closing '---' line")
+    if path.suffix.lower() in (".yaml", ".yml") and text.strip():
+        return text, 1
+    raise RecordError(name, "front matter", "the file does not start with a '---' line")
+
+
+def _load_yaml(text: str, first_line: int, name: str) -> dict[str, Any]:
+    try:
+        raw = yaml.load(text, Loader=RecordLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + first_line}" if mark is not None else "YAML"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RecordError(name, where, f"YAML syntax error: {problem}") from None
+    if not isinstance(raw, dict):
+        raise RecordError(name, "front matter", f"expected a mapping of fields, got {type(raw).__name__}")
+    return raw
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def load_schema(filename: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``schemas/``."""
+    return json.loads(schema_path(filename).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(filename: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(filename))
+
+
+def schema_errors(instance: Any, filename: str) -> list[tuple[str, str]]:
+    """(field path, reason) for every violation of a shipped schema, in document order."""
+    errors = []
+    for err in _validator(filename).iter_errors(instance):
+        field = format_path(err.absolute_path)
+        if err.validator == "required":
+            missing = re.match(r"'(.*)' is a required property", err.message)
+            field = format_path([*err.absolute_path, missing.group(1) if missing else "?"])
+            reason = "required field is missing"
+        elif isinstance(err.schema, dict) and err.schema.get("title"):
+            reason = f"{_short(err.instance)} is not {err.schema['title']}"
+        else:
+            reason = err.message
+        errors.append((field or "record", reason))
+    return sorted(errors, key=lambda e: _path_key(e[0]))
+
+
+def validate_raw(raw: dict[str, Any], name: str) -> None:
+    """Check a raw record against ``pfocr-record.schema.json``; raise on the first violation."""
+    errors = schema_errors(raw, "pfocr-record.schema.json")
+    if errors:
+        raise RecordError(name, *errors[0])
+    figid = raw["figid"]
+    reason = unsafe_figid_reason(figid)
+    if reason:
+        raise RecordError(name, "figid", f"{figid!r} {reason}")
+
+
+def unsafe_figid_reason(figid: str) -> str | None:
+    """Why a figid cannot name an output file, or None when it can."""
+    if "/" in figid or "\\" in figid:
+        return "contains a path separator"
+    if figid in (".", "..") or figid.startswith("."):
+        return "is not safe as a file name (starts with '.')"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in figid):
+        return "contains a control character"
+    if len(figid.encode("utf-8")) > 200:
+        return "is longer than 200 bytes"
+    return None
+
+
+def format_path(parts: Iterable[Any]) -> str:
+    """["genes", 3, "entrez"] -> "genes[3].entrez"."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _path_key(field: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"[\[\].]+", field) if p]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figure:
+    """Turn a schema-valid raw record into a Figure, absorbing the known quirks."""
+    figid = str(raw["figid"]).strip()
+    lists = {kind: raw.get(kind) for kind in TSV_KINDS}
+    schema = "v2021"
+    if all(v is None for v in lists.values()) and path is not None:
+        lists = read_data_tsvs(path, figid, name)
+        schema = "v2023"
+    pmcid = text(raw.get("pmcid")) or figid.split("__", 1)[0]
+    return Figure(
+        figid=figid,
+        title=fallback_title(text(raw.get("figtitle")), text(raw.get("papertitle")), figid),
+        caption=clean_caption(text(raw.get("caption"))),
+        pmcid=pmcid,
+        number=text(raw.get("number")),
+        figlink=clean_figlink(text(raw.get("figlink"))),
+        filename=text(raw.get("filename")),
+        papertitle=text(raw.get("papertitle")),
+        reftext=text(raw.get("reftext")),
+        year=optional(raw.get("year")),
+        organisms=names(raw.get("organisms")),
+        organisms_ner=names(raw.get("organisms_ner")),
+        doi=optional(raw.get("doi")),
+        journal_title=optional(raw.get("journal_title")),
+        journal_nlm_ta=optional(raw.get("journal_nlm_ta")),
+        publisher_name=optional(raw.get("publisher_name")),
+        keywords=names(raw.get("keywords")),
+        pathway_score=score(raw.get("pathway_score", raw.get("automl_pathway"))),
+        ndex=optional(raw.get("ndex")),
+        figid_alias=optional(raw.get("figid_alias")),
+        genes=gene_mentions(lists["genes"] or ()),
+        chemicals=term_mentions(lists["chemicals"] or ()),
+        diseases=term_mentions(lists["diseases"] or ()),
+        schema=schema,
+        source_path=name,
+    )
+
+
+def text(value: Any) -> str:
+    """A field as clean text; missing markers (None, '.na.character', 'NA') become ''."""
+    if value is None:
+        return ""
+    value = str(value).strip()
+    return "" if value in MISSING else value
+
+
+def optional(value: Any) -> str | None:
+    """A field as text, or None when missing."""
+    return text(value) or None
+
+
+def names(value: Any) -> tuple[str, ...]:
+    """A list-or-string field ('Homo sapiens' or ['Homo sapiens', 'NA']) as a tuple of names."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        item = text(item)
+        if item and item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+def score(value: Any) -> float | None:
+    """pathway_score / automl_pathway as a float; None when missing."""
+    value = text(value)
+    return float(value) if value else None
+
+
+def clean_caption(caption: str) -> str:
+    """Drop the stray '. ' that starts some captions and fold whitespace runs."""
+    caption = re.sub(r"\s+", " ", caption).strip()
+    return re.sub(r"^[.\s]+", "", caption)
+
+
+def clean_figlink(figlink: str) -> str:
+    """'pmc/articles/…' and '/pmc/articles/…' both become '/pmc/articles/…'."""
+    if not figlink or figlink.startswith(("http://", "https://", "/")):
+        return figlink
+    return "/" + figlink
+
+
+def fallback_title(figtitle: str, papertitle: str, figid: str) -> str:
+    """The figure title, else the paper's title, else a title naming the figure id."""
+    title = re.sub(r"\s+", " ", figtitle or papertitle).strip()
+    return title or f"Untitled PFOCR figure {figid}"
+
+
+# Letters OCR reads from Cyrillic or Greek that stand for Latin ones in gene names.
+_HOMOGLYPHS = str.maketrans({
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "З": "3", "І": "I", "Ј": "J", "Ѕ": "S",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "м": "M", "н": "H", "т": "T", "к": "K", "в": "B",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o",
+})
+_DECORATION = "|†‡→←↑↓↔⇒⇐•·●▪■□◆►▶*;:,.()[]{}<>\"'‘’“”`´"
+
+
+def clean_word(word: str) -> str:
+    """Display form of an OCR word: decoration stripped, homoglyphs mapped to Latin.
+
+    '|FURIN' -> 'FURIN', '→Akt' -> 'Akt', 'PLC,' -> 'PLC', 'мнC-II' -> 'MHC-II',
+    'FOXOЗ' -> 'FOXO3'. Greek letters in Greek context ('TGF-β') are kept.
+    """
+    cleaned = unicodedata.normalize("NFKC", word).strip().strip(_DECORATION).strip()
+    if any("a" <= ch.lower() <= "z" for ch in cleaned):  # mixed script: map lookalikes
+        cleaned = cleaned.translate(_HOMOGLYPHS)
+    return cleaned or word.strip()
+
+
+def _word(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def gene_mentions(rows: Iterable[dict[str, Any]]) -> tuple[GeneMention, ...]:
+    """Gene rows as mentions, exact duplicate rows dropped, order kept."""
+    seen: set[GeneMention] = set()
+    out: list[GeneMention] = []
+    for row in rows:
+        word = _word(row.get("word"))
+        hgnc_symbol = _word(row.get("hgnc_symbol")).strip()
+        mention = GeneMention(
+            word=word,
+            label=clean_word(word),
+            symbol=_word(row.get("symbol")).strip() or hgnc_symbol,
+            source=_word(row.get("source")).strip(),
+            hgnc_symbol=hgnc_symbol,
+            entrez=str(row["entrez"]).strip(),
+        )
+        if mention not in seen:
+            seen.add(mention)
+            out.append(mention)
+    return tuple(out)
+
+
+def term_mentions(rows: Iterable[dict[str, Any]]) -> tuple[TermMention, ...]:
+    """Chemical/disease rows as mentions; empty source/identifier keep the mention, no xref."""
+    seen: set[TermMention] = set()
+    out: list[TermMention] = []
+    for row in rows:
+        word = _word(row.get("word"))
+        mention = TermMention(word=word, label=clean_word(word),
+                              source=text(row.get("source")), identifier=text(row.get("identifier")))
+        if mention not in seen:
+            seen.add(mention)
+            out.append(mention)
+    return tuple(out)
+
+
+# --- v2023 _data TSVs -----------------------------------------------------------------------
+
+# v2023 genes TSV column -> v2021 gene field
+_V2023_GENE_COLUMNS = {"word": "word", "match": "symbol", "source": "source",
+                       "ncbigene_symbol": "hgnc_symbol", "ncbigene_id": "entrez"}
+
+
+def data_dirs(record_path: Path) -> list[Path]:
+    """Where a v2023 record's ``_data`` folder may be: inside its folder or beside it."""
+    folder = record_path.parent
+    return [d for d in (folder / "_data", folder.parent / "_data") if d.is_dir()]
+
+
+def read_data_tsvs(record_path: Path, figid: str, name: str) -> dict[str, list[dict[str, Any]]]:
+    """The genes/chemicals/diseases lists of a v2023 record from its ``_data`` TSVs."""
+    dirs = data_dirs(record_path)
+    if not dirs:
+        raise RecordError(name, "genes", "no inline genes list and no _data folder beside or inside "
+                                         "the records' folder (v2023 records keep their lists there)")
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for kind in TSV_KINDS:
+        tsv = next((d / f"{figid}-{kind}.tsv" for d in dirs if (d / f"{figid}-{kind}.tsv").is_file()), None)
+        lists[kind] = _read_tsv(tsv, kind, name) if tsv else []
+    return lists
+
+
+def _read_tsv(tsv: Path, kind: str, name: str) -> list[dict[str, Any]]:
+    label = f"{name} ({tsv.name})"
+    try:
+        with tsv.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except UnicodeDecodeError:
+        raise RecordError(label, kind, "not UTF-8") from None
+    except OSError as exc:
+        raise RecordError(label, kind, exc.strerror or str(exc)) from None
+    if kind != "genes":
+        for row in rows:  # PubTator columns vary; the MeSH id may sit under other names
+            row.setdefault("identifier", row.get("mesh_id") or row.get("id") or "")
+        return rows
+    genes = []
+    for i, row in enumerate(rows):
+        gene = {ours: row.get(theirs) for theirs, ours in _V2023_GENE_COLUMNS.items()}
+        if not (gene["entrez"] or "").isdigit():
+            raise RecordError(label, f"genes[{i}].ncbigene_id",
+                              f"{_short(gene['entrez'])} is not a string of digits")
+        genes.append(gene)
+    return genes
+
+
+def iter_records(paths: Iterable[Path]) -> Iterator[Figure | RecordError]:
+    """Read each path, yielding a Figure or the RecordError that explains why not."""
+    for path in paths:
+        try:
+            yield read_record(path)
+        except RecordError as exc:
+            yield exc
