@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import yaml
 from jsonschema import Draft202012Validator
 
@@ -149,8 +150,23 @@ def _validator(filename: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(filename))
 
 
+@lru_cache(maxsize=None)
+def _compiled(filename: str) -> Any:
+    return fastjsonschema.compile(load_schema(filename))
+
+
 def schema_errors(instance: Any, filename: str) -> list[tuple[str, str]]:
-    """(field path, reason) for every violation of a shipped schema, in document order."""
+    """(field path, reason) for every violation of a shipped schema, in document order.
+
+    fastjsonschema (the schema compiled to Python, ~25x faster) decides whether
+    the instance is valid; jsonschema, the reference implementation, explains
+    why when it is not.
+    """
+    try:
+        _compiled(filename)(instance)
+        return []
+    except fastjsonschema.JsonSchemaException as exc:
+        fast_reason = exc.message
     errors = []
     for err in _validator(filename).iter_errors(instance):
         field = format_path(err.absolute_path)
@@ -163,7 +179,7 @@ def schema_errors(instance: Any, filename: str) -> list[tuple[str, str]]:
         else:
             reason = err.message
         errors.append((field or "record", reason))
-    return sorted(errors, key=lambda e: _path_key(e[0]))
+    return sorted(errors, key=lambda e: _path_key(e[0])) or [("record", fast_reason)]
 
 
 def validate_raw(raw: dict[str, Any], name: str) -> None:

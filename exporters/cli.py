@@ -1,0 +1,310 @@
+"""``pfocr-export``: convert PFOCR figure records into pathway files.
+
+Subcommands: convert, validate, formats, check, plus the tools that ship with
+the formats (load-rdf/query for triple stores, upload-ndex for NDEx, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import __version__, registry
+from .batch import Summary, run
+from .bulk import iter_bulk
+from .model import Figure
+from .records import RecordError, find_records
+from .resources import seeds_dir
+
+# Modules that add subcommands through ``register(subparsers)``; each is optional.
+COMMAND_MODULES = ("exporters.triplestore", "exporters.ndex_upload", "exporters.xref_report")
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line; exits with code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``pfocr-export`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return USAGE_ERROR
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"pfocr-export: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("pfocr-export: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pfocr-export",
+        description="Turn PFOCR pathway-figure records into GPML, BioPAX/RDF and NDEx CX files.",
+        epilog="Run 'pfocr-export COMMAND --help' for a command's options and examples.\n"
+               "Exit codes: 0 all good, 1 some records or files failed, 2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"pfocr-exporters {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_convert(sub)
+    _add_validate(sub)
+    _add_formats(sub)
+    _add_check(sub)
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def _command(sub: Any, name: str, summary: str, description: str, examples: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=summary, description=description, epilog=f"examples:\n{examples}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="*", metavar="INPUT",
+                        help="record files or folders (read recursively: .md .txt .yaml .yml); "
+                             "default: the five bundled seed records")
+    parser.add_argument("--bulk", metavar="PATH",
+                        help="a PFOCR bulk release instead: a folder holding genes*.tsv, figures*.tsv and "
+                             "chemicals*.tsv, or the gene table itself")
+    parser.add_argument("--figure-table", action="append", metavar="TSV",
+                        help="with --bulk: a figure table (titles, captions, organisms); repeatable")
+    parser.add_argument("--chemical-table", metavar="TSV", help="with --bulk: a chemical table")
+    parser.add_argument("--strict", action="store_true", help="stop at the first failure")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="worker processes (default: all cores, %(default)s here)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _add_convert(sub: Any) -> None:
+    p = _command(
+        sub, "convert", "convert records into pathway files",
+        "Read PFOCR figure records, resolve their cross-references offline and write one file per figure\n"
+        "and format as OUT/<format>/<figid>.<suffix> (corpus-level formats such as ntriples write one\n"
+        "file for all figures). Every file is checked against its schema before it is written, and\n"
+        "written atomically; a broken record is reported as 'PATH: FIELD: reason' and the rest convert.",
+        "  pfocr-export convert -o out                       # the bundled seeds, every format\n"
+        "  pfocr-export convert my_figures/ -o out -f gpml   # GPML 2013a for PathVisio/WikiPathways\n"
+        "  pfocr-export convert -o out -f gpml --preview     # plus an SVG/PNG picture of each\n"
+        "  pfocr-export convert --bulk pfocr-corpus/ -o out -f ntriples,cx -j 2",
+    )
+    _add_inputs(p)
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="output folder")
+    p.add_argument("-f", "--formats", default="all",
+                   help="comma-separated formats (see 'pfocr-export formats'); default: all installed")
+    p.add_argument("--preview", action="store_true", help="also write a picture next to each file (GPML)")
+    p.add_argument("--base-uri", metavar="URI", help="base of the IRIs minted in RDF outputs")
+    p.add_argument("--wp-view", action="store_true",
+                   help="RDF outputs also carry a WikiPathways-vocabulary view (wp:, dcterms:)")
+    p.add_argument("-O", "--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="an exporter option, passed to every selected format; repeatable")
+    p.set_defaults(handler=_convert)
+
+
+def _add_validate(sub: Any) -> None:
+    p = _command(
+        sub, "validate", "check records without writing anything",
+        "Read and validate records against schemas/pfocr-record.schema.json, resolve their genes\n"
+        "against HGNC, and print one line per broken record plus totals.",
+        "  pfocr-export validate seeds/\n  pfocr-export validate --bulk pfocr-corpus/",
+    )
+    _add_inputs(p)
+    p.set_defaults(handler=_validate)
+
+
+def _add_formats(sub: Any) -> None:
+    p = _command(sub, "formats", "list the installed formats",
+                 "List every exporter found through the 'pfocr_exporters' entry points, ours and third-party.",
+                 "  pfocr-export formats")
+    p.set_defaults(handler=_formats)
+
+
+def _add_check(sub: Any) -> None:
+    p = _command(
+        sub, "check", "validate existing output files (ours or anyone's)",
+        "Check files against the schema of the format their suffix names (.gpml: GPML XSD and\n"
+        "reference rules; .cx/.cx2: JSON Schema and the NDEx server's rules; .owl: BioPAX rules).",
+        "  pfocr-export check out/gpml/*.gpml\n  pfocr-export check network.cx",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.set_defaults(handler=_check)
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+def _items(args: argparse.Namespace) -> tuple[list[Any], int | None]:
+    """The inputs to process and their count (None when only known while reading)."""
+    items: list[Any] = []
+    if args.inputs or not args.bulk:
+        paths = [Path(p) for p in (args.inputs or [seeds_dir()])]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise UsageError(f"no such file or folder: {', '.join(missing)}")
+        items.extend(find_records(paths))
+    if args.bulk:
+        if not Path(args.bulk).exists():
+            raise UsageError(f"no such file or folder: {args.bulk}")
+        return _chain(items, iter_bulk(args.bulk, figures=args.figure_table, chemicals=args.chemical_table)), None
+    if not items:
+        raise UsageError("no record files (.md .txt .yaml .yml) found in the inputs")
+    return items, len(items)
+
+
+def _chain(first: list[Any], rest: Iterator[Figure | RecordError]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def _formats_arg(value: str) -> list[str]:
+    installed = registry.available()
+    names = installed if value == "all" else [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in installed]
+    if unknown or not names:
+        raise UsageError(f"unknown format(s) {', '.join(unknown) or value!r}; installed: {', '.join(installed)}")
+    return names
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {"preview": args.preview, "base_uri": args.base_uri, "wp_view": args.wp_view}
+    for pair in args.option:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--option takes KEY=VALUE, got {pair!r}")
+        options[key.strip()] = value
+    return options
+
+
+def _convert(args: argparse.Namespace) -> int:
+    formats = _formats_arg(args.formats)
+    options = _options(args)
+    items, total = _items(args)
+    with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        summary = run(items, args.output, formats, options, jobs=max(1, args.jobs), strict=args.strict,
+                      on_error=progress.error, on_progress=progress.update)
+    print_summary(summary, formats, args.output)
+    return 0 if summary.ok else 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    items, total = _items(args)
+    with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        summary = run(items, None, [], jobs=max(1, args.jobs), strict=args.strict,
+                      on_error=progress.error, on_progress=progress.update)
+    print_summary(summary, [], None)
+    return 0 if summary.ok else 1
+
+
+def _formats(args: argparse.Namespace) -> int:
+    for name in registry.available():
+        try:
+            cls = registry.load(name)
+            kind = "one file for all figures" if cls.corpus_level else "one file per figure"
+            print(f"{name:<10} {cls.suffix:<6} {cls.description} ({kind})")
+        except Exception as exc:  # a broken third-party plugin is listed, not fatal
+            print(f"{name:<10} {'?':<6} cannot be loaded: {type(exc).__name__}: {exc}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    by_suffix: dict[str, registry.Exporter] = {}
+    for name in registry.available():
+        try:
+            cls = registry.load(name)
+        except Exception:
+            continue
+        by_suffix.setdefault(cls.suffix, cls())
+    status = 0
+    for path in args.files:
+        exporter = by_suffix.get(path.suffix)
+        if exporter is None:
+            print(f"{path}: no installed format writes '{path.suffix}' files", file=sys.stderr)
+            status = max(status, USAGE_ERROR)
+            continue
+        try:
+            exporter.validate(path.read_bytes(), str(path))
+        except OSError as exc:
+            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
+            status = max(status, 1)
+        except registry.ExportError as exc:
+            print(f"{path}: invalid {exporter.name}: {exc}", file=sys.stderr)
+            status = max(status, 1)
+        else:
+            print(f"{path}: valid {exporter.name}")
+    return status
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) -> None:
+    """The closing lines of a run: records, genes, files per format, time."""
+    verb = "converted" if formats else "valid"
+    print(f"{summary.read} records read, {summary.converted} {verb}, {summary.failed} failed "
+          f"in {summary.seconds:.1f} s" + (" (stopped at the first failure: --strict)" if summary.stopped else ""))
+    g = summary.genes
+    if g:
+        print(f"genes per figure, summed: {g['resolved']} resolved, {g['renamed']} renamed, "
+              f"{g['unknown']} unknown to HGNC")
+    if formats:
+        files = ", ".join(f"{name} {summary.files[name]}" for name in formats)
+        print(f"files written under {out_dir}/: {files}")
+    if summary.export_errors:
+        print(f"{summary.export_errors} files failed their schema check and were not written")
+
+
+class Progress:
+    """A one-line progress bar on a terminal's stderr; silent otherwise."""
+
+    def __init__(self, total: int | None, enabled: bool) -> None:
+        self.total, self.enabled = total, enabled
+        self.started = self.last = time.perf_counter()
+        self.count = 0
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled and self.count:
+            self._draw()
+            sys.stderr.write("\n")
+
+    def update(self, count: int) -> None:
+        self.count = count
+        now = time.perf_counter()
+        if self.enabled and now - self.last >= 0.1:
+            self.last = now
+            self._draw()
+
+    def error(self, line: str) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+        print(line, file=sys.stderr)
+
+    def _draw(self) -> None:
+        rate = self.count / max(time.perf_counter() - self.started, 1e-9)
+        if self.total:
+            done = self.count / self.total
+            bar = "#" * int(done * 30)
+            text = f"[{bar:<30}] {self.count}/{self.total} figures {done:4.0%}, {rate:.0f}/s"
+        else:
+            text = f"{self.count} figures, {rate:.0f}/s"
+        sys.stderr.write(f"\r\033[K{text}")
+        sys.stderr.flush()
