@@ -1,0 +1,170 @@
+"""RDF text assembly shared by the BioPAX formats: terms, escaping, three syntaxes.
+
+A document is a list of :class:`Block` s: one subject with its type and
+properties. Blocks with a ``key`` are shared across figures (proteins,
+references, xrefs) and are written once per corpus file; blocks without one
+belong to a single figure. Text is assembled directly (no rdflib graph).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+BP = "http://www.biopax.org/release/biopax-level3.owl#"
+
+NAMESPACES = {
+    "rdf": RDF,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": XSD,
+    "owl": OWL,
+    "bp": BP,
+    "wp": "http://vocabularies.wikipathways.org/wp#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "cito": "http://purl.org/spar/cito/",
+}
+
+# Characters XML 1.0 forbids; also dropped from Turtle/N-Triples so every syntax says the same.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NT_ESCAPE = re.compile(r'["\\\n\r\t\x08\x0c]')
+_NT_CHARS = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x08": "\\b", "\x0c": "\\f"}
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def clean(text: str) -> str:
+    """Text with the characters no RDF syntax can carry removed."""
+    return _ILLEGAL.sub("", text)
+
+
+def local(text: str) -> str:
+    """An IRI-safe local name: RFC 3986 unreserved characters kept, everything else %-encoded."""
+    return quote(text, safe="")
+
+
+def check_base(base: str) -> str:
+    """The base IRI, or ValueError when it is not an absolute http(s) namespace."""
+    if not re.match(r"^https?://[^/\s]+/", base) or _IRI_BAD.search(base) or base[-1] not in "/#":
+        raise ValueError(f"base_uri must be an absolute http(s) IRI ending in '/' or '#': {base!r}")
+    return base
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A literal: datatype is an xsd local name ("string", "int"); lang for language-tagged text."""
+
+    text: str
+    datatype: str | None = "string"
+    lang: str | None = None
+
+
+@dataclass
+class Block:
+    """One subject: its rdf:type (a CURIE, or None for extra statements) and (CURIE, object) pairs.
+
+    Objects are IRIs (``str``) or :class:`Lit`.
+    """
+
+    subject: str
+    type: str | None
+    props: list[tuple[str, str | Lit]] = field(default_factory=list)
+    key: str | None = None  # set on blocks shared across figures
+
+    def add(self, prop: str, value: str | Lit | None) -> None:
+        if value is not None and (not isinstance(value, Lit) or value.text):
+            self.props.append((prop, value))
+
+
+def expand(curie: str) -> str:
+    prefix, _, name = curie.partition(":")
+    return NAMESPACES[prefix] + name
+
+
+def _escape_nt(text: str) -> str:
+    return _NT_ESCAPE.sub(lambda m: _NT_CHARS[m.group()], clean(text))
+
+
+def _nt_lit(lit: Lit, short: bool) -> str:
+    body = f'"{_escape_nt(lit.text)}"'
+    if lit.lang:
+        return f"{body}@{lit.lang}"
+    if lit.datatype:
+        return f"{body}^^xsd:{lit.datatype}" if short else f"{body}^^<{XSD}{lit.datatype}>"
+    return body
+
+
+def ntriples(blocks: list[Block]) -> list[tuple[str | None, str]]:
+    """(key, text) per block, as N-Triples."""
+    out = []
+    rdf_type = f"<{RDF}type>"
+    for b in blocks:
+        s = f"<{b.subject}>"
+        lines = [f"{s} {rdf_type} <{expand(b.type)}> .\n"] if b.type else []
+        for prop, value in b.props:
+            obj = f"<{value}>" if isinstance(value, str) else _nt_lit(value, False)
+            lines.append(f"{s} <{expand(prop)}> {obj} .\n")
+        out.append((b.key, "".join(lines)))
+    return out
+
+
+def turtle_prefixes() -> str:
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in NAMESPACES.items())
+
+
+def turtle(blocks: list[Block]) -> list[tuple[str | None, str]]:
+    """(key, text) per block, as Turtle statements (prefixes from :func:`turtle_prefixes`)."""
+    out = []
+    for b in blocks:
+        parts = [f"a {b.type}"] if b.type else []
+        for prop, value in b.props:
+            parts.append(f"{prop} <{value}>" if isinstance(value, str) else f"{prop} {_nt_lit(value, True)}")
+        out.append((b.key, f"<{b.subject}> " + " ;\n    ".join(parts) + " .\n"))
+    return out
+
+
+def _xml_text(text: str) -> str:
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;")
+
+
+def rdfxml(blocks: list[Block], base: str, ontology: str) -> str:
+    """The blocks as RDF/XML with typed node elements (the form Paxtools and pybiopax read).
+
+    Statements of untyped blocks are merged into the typed block of the same subject.
+    """
+    nodes: dict[str, Block] = {}
+    for b in blocks:
+        node = nodes.get(b.subject)
+        if node is None:
+            nodes[b.subject] = Block(b.subject, b.type, list(b.props))
+        else:
+            node.props.extend(b.props)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:rdfs="{NAMESPACES["rdfs"]}" xmlns:xsd="{XSD}" '
+        f'xmlns:owl="{OWL}" xmlns:bp="{BP}" xml:base="{_xml_attr(base)}">\n',
+        f'<owl:Ontology rdf:about="{_xml_attr(base)}">\n <owl:imports rdf:resource="{ontology}"/>\n</owl:Ontology>\n',
+    ]
+    for node in nodes.values():
+        lines.append(f'<{node.type} rdf:about="{_xml_attr(node.subject)}">\n')
+        for prop, value in node.props:
+            if isinstance(value, str):
+                lines.append(f' <{prop} rdf:resource="{_xml_attr(value)}"/>\n')
+            elif value.lang:
+                lines.append(f' <{prop} xml:lang="{value.lang}">{_xml_text(value.text)}</{prop}>\n')
+            elif value.datatype:
+                lines.append(f' <{prop} rdf:datatype="{XSD}{value.datatype}">{_xml_text(value.text)}</{prop}>\n')
+            else:
+                lines.append(f" <{prop}>{_xml_text(value.text)}</{prop}>\n")
+        lines.append(f"</{node.type}>\n")
+    lines.append("</rdf:RDF>\n")
+    return "".join(lines)
