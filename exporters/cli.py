@@ -179,7 +179,8 @@ def _formats_arg(value: str) -> list[str]:
     names = installed if value == "all" else [n.strip() for n in value.split(",") if n.strip()]
     unknown = [n for n in names if n not in installed]
     if unknown or not names:
-        raise UsageError(f"unknown format(s) {', '.join(unknown) or value!r}; installed: {', '.join(installed)}")
+        asked = ", ".join(unknown) or repr(value)
+        raise UsageError(f"unknown format(s) {asked}; installed: {', '.join(installed)}")
     return names
 
 
@@ -244,8 +245,8 @@ def _check(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
             status = max(status, 1)
-        except registry.ExportError as exc:
-            print(f"{path}: invalid {exporter.name}: {exc}", file=sys.stderr)
+        except registry.ExportError as exc:  # its message starts with the label, here the path
+            print(f"invalid {exporter.name}: {exc}", file=sys.stderr)
             status = max(status, 1)
         else:
             print(f"{path}: valid {exporter.name}")

@@ -1,0 +1,127 @@
+"""The pfocr-export command line: convert, validate, formats, check; errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exporters.cli import main
+from exporters.resources import seeds_dir
+
+BROKEN = {
+    "not_utf8.md": b"---\nfigid: bad\xff\n---\n",
+    "no_front_matter.md": b"figid: x\ngenes: []\n",
+    "yaml_error.md": b"---\nfigid: y\ngenes: [\n---\n",
+    "wrong_type.md": b"---\nfigid: t\ngenes:\n- word: A\n  entrez: '12a'\n---\n",
+    "missing_figid.md": b"---\npmcid: PMC1\ngenes: []\n---\n",
+    "unsafe_figid.md": b"---\nfigid: ../../x\ngenes: []\n---\n",
+    "control_char.md": b"---\nfigid: \"a\\tb\"\ngenes: []\n---\n",
+}
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    proc = subprocess.run([sys.executable, "-m", "exporters", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_convert_seeds_by_default_writes_one_valid_json_per_seed(tmp_path):
+    code, out, err = run_cli("convert", "-o", str(tmp_path), "-f", "json", "-j", "1")
+    assert code == 0, err
+    files = sorted((tmp_path / "json").glob("*.json"))
+    assert [f.stem for f in files] == sorted(p.stem.split("_", 1)[0] and json.loads(f.read_text())["figure"]["figid"]
+                                             for p, f in zip(sorted(seeds_dir().iterdir()), files))
+    assert len(files) == 5
+    assert "5 records read, 5 converted, 0 failed" in out and "json 5" in out
+
+
+def test_a_batch_with_broken_records_converts_the_rest_and_exits_1(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(seeds_dir(), folder)
+    for name, content in BROKEN.items():
+        (folder / name).write_bytes(content)
+    (folder / "duplicate.md").write_bytes((seeds_dir() / "000_2a4a1d3c44822046.txt").read_bytes())
+    with open(folder / "huge.md", "wb") as fh:
+        fh.write(b"---\nfigid: huge\n---\n")
+        fh.truncate(10 * 1024 * 1024 + 1)
+    code, out, err = run_cli("convert", str(folder), "-o", str(tmp_path / "out"), "-f", "json", "-j", "2")
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err
+    assert len(lines) == len(BROKEN) + 2, err  # one line per broken record
+    for name in [*BROKEN, "duplicate.md", "huge.md"]:
+        assert sum(line.startswith(str(folder / name) + ": ") for line in lines) == 1, (name, err)
+    assert any("duplicate.md: figid: 'PMC4493903__nihms699976f1' is also the figid of" in line for line in lines)
+    assert f"{folder / 'wrong_type.md'}: genes[0].entrez: '12a' is not a string of digits" in lines
+    assert len(list((tmp_path / "out" / "json").glob("*.json"))) == 5
+    assert "5 converted, 9 failed" in out
+
+
+def test_strict_stops_at_the_first_failure(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "0_bad.md").write_bytes(BROKEN["yaml_error.md"])
+    shutil.copy(seeds_dir() / "000_2a4a1d3c44822046.txt", folder / "1_good.txt")
+    code, out, err = run_cli("convert", str(folder), "-o", str(tmp_path / "out"), "-f", "json", "--strict", "-j", "1")
+    assert code == 1 and "--strict" in out
+    assert not (tmp_path / "out" / "json").exists()
+
+
+def test_rerun_gives_byte_identical_files(tmp_path):
+    assert main(["convert", "-o", str(tmp_path / "a"), "-f", "json", "-q", "-j", "2"]) == 0
+    assert main(["convert", "-o", str(tmp_path / "b"), "-f", "json", "-q", "-j", "1"]) == 0
+    first = {p.name: p.read_bytes() for p in (tmp_path / "a" / "json").iterdir()}
+    second = {p.name: p.read_bytes() for p in (tmp_path / "b" / "json").iterdir()}
+    assert first == second and len(first) == 5
+    assert not list((tmp_path / "a").rglob("*.tmp"))  # atomic writes leave no temp files
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["convert", "-o", str(tmp_path), "-f", "nosuchformat"]) == 2
+    assert "unknown format(s) nosuchformat; installed:" in capsys.readouterr().err
+    assert main(["convert", str(tmp_path / "missing"), "-o", str(tmp_path)]) == 2
+    with pytest.raises(SystemExit) as info:
+        main(["convert"])  # -o is required
+    assert info.value.code == 2
+
+
+def test_validate_reports_records_and_gene_totals(tmp_path, capsys):
+    assert main(["validate", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "5 records read, 5 valid, 0 failed" in out
+    assert "resolved" in out and "unknown to HGNC" in out
+    assert not any(tmp_path.iterdir())
+
+
+def test_formats_lists_builtin_formats(capsys):
+    assert main(["formats"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("biopax") or "json" in out
+    assert "json       .json  normalised record" in out
+
+
+def test_help_teaches_with_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["convert", "--help"])
+    out = capsys.readouterr().out
+    assert "examples:" in out and "pfocr-export convert -o out" in out and "--bulk" in out
+
+
+def test_check_validates_existing_files(tmp_path, capsys):
+    assert main(["convert", "-o", str(tmp_path), "-f", "json", "-q", "-j", "1"]) == 0
+    good = next((tmp_path / "json").iterdir())
+    bad = tmp_path / "bad.json"
+    doc = json.loads(good.read_text())
+    doc["genes"][0]["entrez"] = "X1"
+    bad.write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert main(["check", str(good)]) == 0
+    assert main(["check", str(bad)]) == 1
+    assert f"invalid json: {bad}: genes[0].entrez: 'X1' does not match" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "x.unknown")]) == 2
