@@ -1,0 +1,451 @@
+"""``cx`` and ``cx2``: one NDEx network per figure, ready for upload.
+
+``cx`` is CX version 1 (``POST /v2/network``), ``cx2`` is CX2
+(``POST /v3/networks``). Both hold the same network:
+
+- network attributes NDEx shows, searches and scores (name, description with
+  a link to the figure, version, reference, organism, networkType, labels,
+  rights, author, rightsHolder, disease) plus the PFOCR figure id, PMC id,
+  figure link and an ``@context`` (prefix → identifiers.org IRI, JSON string);
+- one node per box of ``exporters.layout``: genes (``represents`` =
+  ``ncbigene:<id>``, ``alias`` = ``hgnc:``/``hgnc.symbol:``/``uniprot:`` ids),
+  family boxes (``type`` = ``proteinfamily`` with a ``member`` list of
+  ``hgnc.symbol:`` ids) drawn around their member genes, chemicals
+  (``smallmolecule``, ``mesh:``) and diseases (``disease``, ``mesh:``).
+  A gene the figure names both on its own and inside a family is two nodes,
+  one per place it is drawn, sharing the same ``represents``; search finds
+  both. No edges: PFOCR reads names off a figure, not interactions;
+- ``cartesianLayout`` (CX2: node x/y) in node order and a style (colour and
+  shape per ``type``, labels, box sizes) so the network opens as drawn.
+
+Documents are assembled as plain lists and dicts and dumped with ``json``: one
+aspect fragment per line, keys in a fixed order, so output is byte-stable.
+Before a file is written it is checked against the JSON Schema and every rule
+the NDEx server enforces (``cx_rules``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from typing import IO, Any, Callable
+
+import fastjsonschema
+from jsonschema import Draft202012Validator
+
+from .. import identifiers
+try:
+    from ..layout import Box, layout_pathway
+except ImportError:  # DEV-ONLY fallback until exporters.layout lands; remove
+    from ._dev_layout import Box, layout_pathway
+from ..pathway import Gene, Pathway, Term
+from ..registry import Exporter, ExportError
+from ..resources import schema_path
+from .cx_rules import NUMBER_VERIFICATION, cx1_problems, cx2_problems
+
+RIGHTS = "Waiver-No rights reserved (CC0)"
+AUTHOR = "Pathway Figure OCR (PFOCR), https://pfocr.wikipathways.org"
+RIGHTS_HOLDER = "WikiPathways"
+METHODS = ("Genes, chemicals and diseases read off a published pathway figure by optical character recognition "
+           "and lexicon matching (Pathway Figure OCR, https://doi.org/10.1186/s13059-020-02181-2).")
+
+# One data type per attribute name, for every network this module writes.
+NETWORK_TYPES = {
+    "name": "string", "description": "string", "version": "string", "reference": "string",
+    "organism": "string", "networkType": "list_of_string", "labels": "list_of_string", "rights": "string",
+    "author": "string", "rightsHolder": "string", "methods": "string", "disease": "string",
+    "pfocrId": "string", "pmcId": "string", "figureLink": "string", "figureNumber": "string",
+    "paperLink": "string", "pfocrLink": "string", "@context": "string",
+}
+NODE_TYPES = {"name": "string", "represents": "string", "type": "string", "alias": "list_of_string",
+              "member": "list_of_string", "word": "list_of_string"}
+
+# Style: (fill colour, border colour, Cytoscape shape, CX2 shape) per node type.
+PALETTE = {
+    "protein": ("#E3F2FD", "#1565C0", "ROUND_RECTANGLE", "round-rectangle"),
+    "gene": ("#E3F2FD", "#1565C0", "ROUND_RECTANGLE", "round-rectangle"),
+    "proteinfamily": ("#FFF8E1", "#F9A825", "ROUND_RECTANGLE", "round-rectangle"),
+    "smallmolecule": ("#E8F5E9", "#2E7D32", "ELLIPSE", "ellipse"),
+    "disease": ("#FCE4EC", "#AD1457", "HEXAGON", "hexagon"),
+}
+DEFAULT_SIZE = (60.0, 25.0)
+FAMILY_OPACITY = 0.35
+FONT_SIZE = 11
+
+
+def _num(value: float) -> float | int:
+    """A coordinate as an int when whole (shorter, byte-stable JSON)."""
+    value = round(value, 2)
+    return int(value) if value == int(value) else value
+
+
+class _Node:
+    """One network node: id, name, represents, attributes (in NODE_TYPES order) and its box."""
+
+    __slots__ = ("id", "name", "represents", "attrs", "box")
+
+    def __init__(self, ident: int, name: str, represents: str | None, attrs: dict[str, Any], box: Box) -> None:
+        self.id, self.name, self.represents, self.attrs, self.box = ident, name, represents, attrs, box
+
+
+def _gene_attrs(gene: Gene) -> dict[str, Any]:
+    x = gene.xref
+    alias = [identifiers.curie("hgnc", x.hgnc_id)] if x.hgnc_id else []
+    if x.status != "unknown":
+        alias.append(identifiers.curie("hgnc.symbol", x.symbol))
+    alias += [identifiers.curie("uniprot", u) for u in x.uniprot]
+    kind = "protein" if x.locus_type in (None, "gene with protein product") else "gene"
+    attrs: dict[str, Any] = {"type": kind}
+    if alias:
+        attrs["alias"] = alias
+    attrs["word"] = list(gene.words)
+    return attrs
+
+
+def _term_node(ident: int, term: Term, kind: str, box: Box) -> _Node:
+    represents = identifiers.curie("mesh", term.mesh_id) if term.mesh_id else None
+    return _Node(ident, term.label, represents, {"type": kind, "word": list(term.words)}, box)
+
+
+def network_nodes(pathway: Pathway) -> list[_Node]:
+    """Every node of the figure's network, in layout order: singles, each family then its members,
+    chemicals, diseases."""
+    layout = layout_pathway(pathway)
+    nodes: list[_Node] = []
+
+    def gene(g: Gene, box: Box) -> None:
+        nodes.append(_Node(len(nodes), g.symbol, identifiers.curie("ncbigene", g.entrez), _gene_attrs(g), box))
+
+    for g, box in zip(pathway.singles, layout.singles):
+        gene(g, box)
+    for family, box, member_boxes in zip(pathway.families, layout.families, layout.members):
+        attrs = {"type": "proteinfamily",
+                 "member": [identifiers.curie("hgnc.symbol", m.symbol) for m in family.members],
+                 "word": list(family.words)}
+        represents = identifiers.curie("fplx", family.fplx_id) if family.fplx_id else None
+        nodes.append(_Node(len(nodes), family.name, represents, attrs, box))
+        for g, member_box in zip(family.members, member_boxes):
+            gene(g, member_box)
+    for term, box in zip(pathway.chemicals, layout.chemicals):
+        nodes.append(_term_node(len(nodes), term, "smallmolecule", box))
+    for term, box in zip(pathway.diseases, layout.diseases):
+        nodes.append(_term_node(len(nodes), term, "disease", box))
+    return nodes
+
+
+def network_attributes(pathway: Pathway) -> dict[str, Any]:
+    """The network's attributes in a fixed order; empty values are left out."""
+    fig = pathway.figure
+    esc = html.escape
+    links = [f'<a href="{esc(url)}">{esc(text)}</a>' for url, text in (
+        (fig.figure_url, f"{fig.number or 'Figure'} in {fig.pmcid or 'PMC'}"),
+        (fig.pfocr_url, "PFOCR figure page")) if url]
+    description = (f"<p>{esc(fig.caption)}</p>" if fig.caption else "") + f"<p>{' | '.join(links)}</p>"
+    reference = " ".join(part for part in (
+        esc(fig.reftext), f"<b>{esc(fig.papertitle)}</b>" if fig.papertitle else "",
+        f'<a href="https://doi.org/{esc(fig.doi)}">doi:{esc(fig.doi)}</a>' if fig.doi else "",
+        f'<a href="{esc(fig.paper_url)}">{esc(fig.pmcid)}</a>' if fig.pmcid else "") if part)
+    diseases = ", ".join(
+        f'<a href="{identifiers.iri("mesh", t.mesh_id)}">{esc(t.mesh_name or t.label)}</a>' if t.mesh_id
+        else esc(t.label) for t in pathway.diseases)
+    values = {
+        "name": fig.title or fig.figid,
+        "description": description,
+        "version": f"PFOCR {fig.schema}",
+        "reference": reference,
+        "organism": pathway.organism or "",
+        "networkType": ["pathway"],
+        "labels": ["PFOCR", fig.figid],
+        "rights": RIGHTS,
+        "author": AUTHOR,
+        "rightsHolder": RIGHTS_HOLDER,
+        "methods": METHODS,
+        "disease": diseases,
+        "pfocrId": fig.figid,
+        "pmcId": fig.pmcid,
+        "figureLink": fig.figure_url,
+        "figureNumber": fig.number,
+        "paperLink": fig.paper_url,
+        "pfocrLink": fig.pfocr_url,
+        "@context": json.dumps(identifiers.context(), separators=(",", ":"), sort_keys=True),
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def _size(node: _Node) -> tuple[float | int, float | int]:
+    return _num(node.box.width), _num(node.box.height)
+
+
+def _dump(document: list[dict[str, Any]]) -> bytes:
+    """One aspect fragment per line: compact, diffable, byte-stable."""
+    lines = (json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in document)
+    return ("[" + ",\n".join(lines) + "]\n").encode("utf-8")
+
+
+def _draft7(node: Any) -> Any:
+    """The same schema in draft-07 spelling, which fastjsonschema compiles."""
+    if isinstance(node, list):
+        return [_draft7(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$schema":
+            out[key] = "http://json-schema.org/draft-07/schema#"
+        elif key == "$defs":
+            out["definitions"] = _draft7(value)
+        elif key == "$ref":
+            out[key] = value.replace("#/$defs/", "#/definitions/")
+        elif key == "prefixItems":
+            out["items"] = _draft7(value)
+        elif key == "items" and "prefixItems" in node:
+            out["additionalItems"] = _draft7(value)
+        elif key == "dependentRequired":
+            out["dependencies"] = value
+        else:
+            out[key] = _draft7(value)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _schemas(filename: str) -> tuple[Callable[[Any], Any], Draft202012Validator]:
+    """A compiled fast check and the reference validator (for the message) of one shipped schema."""
+    with open(schema_path(filename), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    return fastjsonschema.compile(_draft7(schema)), Draft202012Validator(schema)
+
+
+def schema_error(doc: Any, filename: str) -> str | None:
+    """The first JSON Schema violation in doc, or None.
+
+    The compiled check answers in a few milliseconds; jsonschema (the
+    reference implementation of draft 2020-12) only runs to explain a failure,
+    and has the last word.
+    """
+    fast, reference = _schemas(filename)
+    try:
+        fast(doc)
+        return None
+    except fastjsonschema.JsonSchemaException:
+        pass
+    errors = sorted(reference.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        return None
+    where = "/".join(map(str, errors[0].absolute_path)) or "document"
+    return f"schema {filename}: at {where}: {errors[0].message}"
+
+
+class _CxBase(Exporter):
+    """Shared parsing and checking; subclasses build and check one CX version."""
+
+    schema_file: str
+    label: str
+
+    def problems(self, doc: Any) -> tuple[list[str], list[str]]:
+        raise NotImplementedError
+
+    def check(self, data: bytes, label: str, strict: bool) -> None:
+        """Raise ExportError with the first schema or server-rule violation (warnings too when strict)."""
+        try:
+            doc = json.loads(data)
+        except ValueError as exc:
+            raise ExportError(f"{label}: {self.label}: not JSON: {exc}") from None
+        self.check_document(doc, label, strict)
+
+    def check_document(self, doc: Any, label: str, strict: bool) -> None:
+        errors, warnings = self.problems(doc)
+        if not errors:
+            message = schema_error(doc, self.schema_file)
+            errors = [message] if message else []
+        if strict and not errors:
+            errors = warnings
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise ExportError(f"{label}: {self.label}: {errors[0]}{more}")
+
+    def validate(self, data: bytes, label: str) -> None:
+        """Accept any CX file NDEx would accept; reject others with the server's kind of message."""
+        self.check(data, label, strict=False)
+
+    def to_bytes(self, pathway: Pathway) -> bytes:
+        """Our own output must also be free of what NDEx merely warns about."""
+        document = self.document(pathway)
+        self.check_document(document, pathway.figure.figid, strict=True)
+        return _dump(document)
+
+    def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
+        stream.write(_dump(self.document(pathway)))
+
+    def document(self, pathway: Pathway) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+
+class Cx1Exporter(_CxBase):
+    """CX version 1, as ``POST /v2/network`` takes it (NDEx derives the CX2 form itself)."""
+
+    name = "cx"
+    suffix = ".cx"
+    description = "NDEx CX (version 1) network: genes, families, chemicals, diseases, layout and style"
+    schema_file = "cx1-ndex.schema.json"
+    label = "cx"
+
+    def problems(self, doc: Any) -> tuple[list[str], list[str]]:
+        return cx1_problems(doc)
+
+    def document(self, pathway: Pathway) -> list[dict[str, Any]]:
+        nodes = network_nodes(pathway)
+        net_attrs = []
+        for key, value in network_attributes(pathway).items():
+            element: dict[str, Any] = {"n": key, "v": value}
+            if NETWORK_TYPES[key] != "string":
+                element["d"] = NETWORK_TYPES[key]
+            net_attrs.append(element)
+        cx_nodes, node_attrs, layout = [], [], []
+        for node in nodes:
+            element = {"@id": node.id, "n": node.name}
+            if node.represents:
+                element["r"] = node.represents
+            cx_nodes.append(element)
+            for key, value in node.attrs.items():
+                attr: dict[str, Any] = {"po": node.id, "n": key, "v": value}
+                if NODE_TYPES[key] != "string":
+                    attr["d"] = NODE_TYPES[key]
+                node_attrs.append(attr)
+            layout.append({"node": node.id, "x": _num(node.box.x), "y": _num(node.box.y)})
+        style = _cx1_style(nodes)
+        aspects = [("networkAttributes", net_attrs), ("nodes", cx_nodes), ("nodeAttributes", node_attrs),
+                   ("cartesianLayout", layout), ("cyVisualProperties", style)]
+        aspects = [(name, elements) for name, elements in aspects if elements or name == "nodes"]
+        metadata = []
+        for name, elements in aspects:
+            meta: dict[str, Any] = {"name": name, "version": "1.0", "elementCount": len(elements),
+                                    "consistencyGroup": 1}
+            if name == "nodes" and elements:
+                meta["idCounter"] = nodes[-1].id
+            metadata.append(meta)
+        return [{"numberVerification": [{"longNumber": NUMBER_VERIFICATION}]}, {"metaData": metadata},
+                *({name: elements} for name, elements in aspects),
+                {"status": [{"error": "", "success": True}]}]
+
+
+def _cx1_discrete(column: str, pairs: list[tuple[str, str]]) -> str:
+    """Cytoscape's DISCRETE mapping definition string."""
+    parts = [f"COL={column},T=string"]
+    for i, (key, value) in enumerate(pairs):
+        parts.append(f"K={i}={key},V={i}={value}")
+    return ",".join(parts)
+
+
+def _cx1_style(nodes: list[_Node]) -> list[dict[str, Any]]:
+    """cyVisualProperties: network defaults, node/edge defaults with type mappings, box-size bypasses."""
+    types = list(PALETTE)
+    node_defaults = {
+        "NODE_SHAPE": "ROUND_RECTANGLE", "NODE_FILL_COLOR": "#FFFFFF", "NODE_BORDER_PAINT": "#555555",
+        "NODE_BORDER_WIDTH": "1.5", "NODE_WIDTH": str(DEFAULT_SIZE[0]), "NODE_HEIGHT": str(DEFAULT_SIZE[1]),
+        "NODE_LABEL_FONT_SIZE": str(FONT_SIZE), "NODE_LABEL_COLOR": "#000000", "NODE_TRANSPARENCY": "255",
+        "NODE_LABEL_POSITION": "C,C,c,0.00,0.00",
+    }
+    mappings = {
+        "NODE_LABEL": {"type": "PASSTHROUGH", "definition": "COL=name,T=string"},
+        "NODE_FILL_COLOR": {"type": "DISCRETE", "definition": _cx1_discrete("type", [(t, PALETTE[t][0]) for t in types])},
+        "NODE_BORDER_PAINT": {"type": "DISCRETE",
+                              "definition": _cx1_discrete("type", [(t, PALETTE[t][1]) for t in types])},
+        "NODE_SHAPE": {"type": "DISCRETE", "definition": _cx1_discrete("type", [(t, PALETTE[t][2]) for t in types])},
+        "NODE_TRANSPARENCY": {"type": "DISCRETE",
+                              "definition": _cx1_discrete("type", [("proteinfamily", str(round(255 * FAMILY_OPACITY)))])},
+        "NODE_LABEL_POSITION": {"type": "DISCRETE",
+                                "definition": _cx1_discrete("type", [("proteinfamily", "N,N,c,0.00,3.00")])},
+        "NODE_TOOLTIP": {"type": "PASSTHROUGH", "definition": "COL=represents,T=string"},
+    }
+    style: list[dict[str, Any]] = [
+        {"properties_of": "network", "properties": {"NETWORK_BACKGROUND_PAINT": "#FFFFFF"}},
+        {"properties_of": "nodes:default", "properties": node_defaults,
+         "dependencies": {"nodeSizeLocked": "false", "nodeCustomGraphicsSizeSync": "true"}, "mappings": mappings},
+        {"properties_of": "edges:default",
+         "properties": {"EDGE_STROKE_UNSELECTED_PAINT": "#888888", "EDGE_WIDTH": "1.5"}},
+    ]
+    for node in nodes:
+        width, height = _size(node)
+        if (width, height) != DEFAULT_SIZE:
+            style.append({"properties_of": "nodes", "applies_to": node.id,
+                          "properties": {"NODE_WIDTH": str(width), "NODE_HEIGHT": str(height)}})
+    return style
+
+
+class Cx2Exporter(_CxBase):
+    """CX2, as ``POST /v3/networks`` takes it."""
+
+    name = "cx2"
+    suffix = ".cx2"
+    description = "NDEx CX2 network: genes, families, chemicals, diseases, layout and style"
+    schema_file = "cx2.schema.json"
+    label = "cx2"
+
+    def problems(self, doc: Any) -> tuple[list[str], list[str]]:
+        return cx2_problems(doc)
+
+    def document(self, pathway: Pathway) -> list[dict[str, Any]]:
+        nodes = network_nodes(pathway)
+        net_attrs = network_attributes(pathway)
+        cx_nodes, node_keys = [], {"name": None}
+        for node in nodes:
+            values: dict[str, Any] = {"name": node.name}
+            if node.represents:
+                values["represents"] = node.represents
+            values.update(node.attrs)
+            node_keys.update(dict.fromkeys(values))
+            cx_nodes.append({"id": node.id, "x": _num(node.box.x), "y": _num(node.box.y), "v": values})
+        declarations = {
+            "networkAttributes": {k: {"d": NETWORK_TYPES[k]} for k in net_attrs},
+            "nodes": {k: {"d": NODE_TYPES[k]} for k in NODE_TYPES if k in node_keys},
+        }
+        bypasses = []
+        for node in nodes:
+            width, height = _size(node)
+            if (width, height) != DEFAULT_SIZE:
+                bypasses.append({"id": node.id, "v": {"NODE_WIDTH": width, "NODE_HEIGHT": height}})
+        aspects: list[tuple[str, list[dict[str, Any]]]] = [
+            ("attributeDeclarations", [declarations]), ("networkAttributes", [net_attrs]), ("nodes", cx_nodes),
+            ("visualProperties", [_cx2_style()]), ("nodeBypasses", bypasses),
+            ("visualEditorProperties", [{"properties": {"nodeSizeLocked": False, "arrowColorMatchesEdge": True,
+                                                         "nodeCustomGraphicsSizeSync": True}}]),
+        ]
+        aspects = [(name, elements) for name, elements in aspects if elements or name == "nodes"]
+        metadata = [{"name": name, "elementCount": len(elements)} for name, elements in aspects]
+        return [{"CXVersion": "2.0", "hasFragments": False}, {"metaData": metadata},
+                *({name: elements} for name, elements in aspects),
+                {"status": [{"error": "", "success": True}]}]
+
+
+def _cx2_discrete(vp_values: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {"type": "DISCRETE", "definition": {"attribute": "type", "type": "string",
+                                               "map": [{"v": v, "vp": vp} for v, vp in vp_values]}}
+
+
+def _cx2_style() -> dict[str, Any]:
+    """visualProperties: defaults plus mappings by node type, each with definition.type."""
+    types = list(PALETTE)
+    label_top = {"HORIZONTAL_ALIGN": "center", "VERTICAL_ALIGN": "top", "HORIZONTAL_ANCHOR": "center",
+                 "VERTICAL_ANCHOR": "top", "MARGIN_X": 0.0, "MARGIN_Y": 3.0, "JUSTIFICATION": "center"}
+    return {
+        "default": {
+            "network": {"NETWORK_BACKGROUND_COLOR": "#FFFFFF"},
+            "node": {"NODE_SHAPE": "round-rectangle", "NODE_BACKGROUND_COLOR": "#FFFFFF",
+                     "NODE_BORDER_COLOR": "#555555", "NODE_BORDER_WIDTH": 1.5, "NODE_WIDTH": DEFAULT_SIZE[0],
+                     "NODE_HEIGHT": DEFAULT_SIZE[1], "NODE_LABEL_FONT_SIZE": FONT_SIZE,
+                     "NODE_LABEL_COLOR": "#000000", "NODE_BACKGROUND_OPACITY": 1.0,
+                     "NODE_LABEL_POSITION": {**label_top, "VERTICAL_ALIGN": "center", "VERTICAL_ANCHOR": "center",
+                                             "MARGIN_Y": 0.0}},
+            "edge": {"EDGE_LINE_COLOR": "#888888", "EDGE_WIDTH": 1.5},
+        },
+        "nodeMapping": {
+            "NODE_LABEL": {"type": "PASSTHROUGH", "definition": {"attribute": "name", "type": "string"}},
+            "NODE_BACKGROUND_COLOR": _cx2_discrete([(t, PALETTE[t][0]) for t in types]),
+            "NODE_BORDER_COLOR": _cx2_discrete([(t, PALETTE[t][1]) for t in types]),
+            "NODE_SHAPE": _cx2_discrete([(t, PALETTE[t][3]) for t in types]),
+            "NODE_BACKGROUND_OPACITY": _cx2_discrete([("proteinfamily", FAMILY_OPACITY)]),
+            "NODE_LABEL_POSITION": _cx2_discrete([("proteinfamily", label_top)]),
+        },
+        "edgeMapping": {},
+    }
