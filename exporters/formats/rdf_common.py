@@ -9,6 +9,7 @@ belong to a single figure. Text is assembled directly (no rdflib graph).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -75,6 +76,7 @@ class Block:
     type: str | None
     props: list[tuple[str, str | Lit]] = field(default_factory=list)
     key: str | None = None  # set on blocks shared across figures
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # text per syntax, shared blocks
 
     def add(self, prop: str, value: str | Lit | None) -> None:
         if value is not None and (not isinstance(value, Lit) or value.text):
@@ -99,33 +101,44 @@ def _nt_lit(lit: Lit, short: bool) -> str:
     return body
 
 
+def _cached(block: Block, syntax: str, render: Callable[[Block], str]) -> str:
+    """The block's text; shared blocks are rendered once per process and syntax."""
+    if block.key is None:
+        return render(block)
+    text = block.rendered.get(syntax)
+    if text is None:
+        text = block.rendered[syntax] = render(block)
+    return text
+
+
+def _ntriples_block(b: Block) -> str:
+    s = f"<{b.subject}>"
+    lines = [f"{s} <{RDF}type> <{expand(b.type)}> .\n"] if b.type else []
+    for prop, value in b.props:
+        obj = f"<{value}>" if isinstance(value, str) else _nt_lit(value, False)
+        lines.append(f"{s} <{expand(prop)}> {obj} .\n")
+    return "".join(lines)
+
+
 def ntriples(blocks: list[Block]) -> list[tuple[str | None, str]]:
     """(key, text) per block, as N-Triples."""
-    out = []
-    rdf_type = f"<{RDF}type>"
-    for b in blocks:
-        s = f"<{b.subject}>"
-        lines = [f"{s} {rdf_type} <{expand(b.type)}> .\n"] if b.type else []
-        for prop, value in b.props:
-            obj = f"<{value}>" if isinstance(value, str) else _nt_lit(value, False)
-            lines.append(f"{s} <{expand(prop)}> {obj} .\n")
-        out.append((b.key, "".join(lines)))
-    return out
+    return [(b.key, _cached(b, "nt", _ntriples_block)) for b in blocks]
 
 
 def turtle_prefixes() -> str:
     return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in NAMESPACES.items())
 
 
+def _turtle_block(b: Block) -> str:
+    parts = [f"a {b.type}"] if b.type else []
+    for prop, value in b.props:
+        parts.append(f"{prop} <{value}>" if isinstance(value, str) else f"{prop} {_nt_lit(value, True)}")
+    return f"<{b.subject}> " + " ;\n    ".join(parts) + " .\n"
+
+
 def turtle(blocks: list[Block]) -> list[tuple[str | None, str]]:
     """(key, text) per block, as Turtle statements (prefixes from :func:`turtle_prefixes`)."""
-    out = []
-    for b in blocks:
-        parts = [f"a {b.type}"] if b.type else []
-        for prop, value in b.props:
-            parts.append(f"{prop} <{value}>" if isinstance(value, str) else f"{prop} {_nt_lit(value, True)}")
-        out.append((b.key, f"<{b.subject}> " + " ;\n    ".join(parts) + " .\n"))
-    return out
+    return [(b.key, _cached(b, "ttl", _turtle_block)) for b in blocks]
 
 
 def _xml_text(text: str) -> str:
@@ -136,35 +149,44 @@ def _xml_attr(text: str) -> str:
     return _xml_text(text).replace('"', "&quot;")
 
 
+def _xml_props(props: list[tuple[str, str | Lit]]) -> str:
+    lines = []
+    for prop, value in props:
+        if isinstance(value, str):
+            lines.append(f' <{prop} rdf:resource="{_xml_attr(value)}"/>\n')
+        elif value.lang:
+            lines.append(f' <{prop} xml:lang="{value.lang}">{_xml_text(value.text)}</{prop}>\n')
+        elif value.datatype:
+            lines.append(f' <{prop} rdf:datatype="{XSD}{value.datatype}">{_xml_text(value.text)}</{prop}>\n')
+        else:
+            lines.append(f" <{prop}>{_xml_text(value.text)}</{prop}>\n")
+    return "".join(lines)
+
+
+def _xml_open(b: Block) -> str:
+    return f'<{b.type} rdf:about="{_xml_attr(b.subject)}">\n' + _xml_props(b.props)
+
+
 def rdfxml(blocks: list[Block], base: str, ontology: str) -> str:
     """The blocks as RDF/XML with typed node elements (the form Paxtools and pybiopax read).
 
-    Statements of untyped blocks are merged into the typed block of the same subject.
+    Statements of untyped blocks go inside the typed element of the same subject.
     """
-    nodes: dict[str, Block] = {}
+    extra: dict[str, list[tuple[str, str | Lit]]] = {}
     for b in blocks:
-        node = nodes.get(b.subject)
-        if node is None:
-            nodes[b.subject] = Block(b.subject, b.type, list(b.props))
-        else:
-            node.props.extend(b.props)
+        if b.type is None:
+            extra.setdefault(b.subject, []).extend(b.props)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:rdfs="{NAMESPACES["rdfs"]}" xmlns:xsd="{XSD}" '
         f'xmlns:owl="{OWL}" xmlns:bp="{BP}" xml:base="{_xml_attr(base)}">\n',
         f'<owl:Ontology rdf:about="{_xml_attr(base)}">\n <owl:imports rdf:resource="{ontology}"/>\n</owl:Ontology>\n',
     ]
-    for node in nodes.values():
-        lines.append(f'<{node.type} rdf:about="{_xml_attr(node.subject)}">\n')
-        for prop, value in node.props:
-            if isinstance(value, str):
-                lines.append(f' <{prop} rdf:resource="{_xml_attr(value)}"/>\n')
-            elif value.lang:
-                lines.append(f' <{prop} xml:lang="{value.lang}">{_xml_text(value.text)}</{prop}>\n')
-            elif value.datatype:
-                lines.append(f' <{prop} rdf:datatype="{XSD}{value.datatype}">{_xml_text(value.text)}</{prop}>\n')
-            else:
-                lines.append(f" <{prop}>{_xml_text(value.text)}</{prop}>\n")
-        lines.append(f"</{node.type}>\n")
+    for b in blocks:
+        if b.type is not None:
+            lines.append(_cached(b, "xml", _xml_open))
+            if b.subject in extra:
+                lines.append(_xml_props(extra[b.subject]))
+            lines.append(f"</{b.type}>\n")
     lines.append("</rdf:RDF>\n")
     return "".join(lines)
