@@ -1,4 +1,6 @@
-"""Offline cross-reference resolver: Entrez → HGNC/UniProt/Ensembl, FamPlex, MeSH, NCBI Taxonomy.
+"""PARALLEL ENGINEERS: read /work/main/DEVELOPING.md before writing code (git rules, venv, CLI options, time limit).
+
+Offline cross-reference resolver: Entrez → HGNC/UniProt/Ensembl, FamPlex, MeSH, NCBI Taxonomy.
 
 The record's Entrez id is authoritative; everything else is looked up from it
 in small tables vendored under ``exporters/data/``. Tables load lazily, once
@@ -14,8 +16,16 @@ INTERFACE CONTRACT (used by every exporter; keep these names and fields):
 
 from __future__ import annotations
 
+import bisect
+import gzip
+import os
+import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 RESOLVED = "resolved"  # Entrez id known to HGNC, record symbol is current
 RENAMED = "renamed"  # Entrez id known to HGNC, record symbol is stale (DDX58 → RIGI)
@@ -60,28 +70,180 @@ class MeshTerm:
 
 
 class Resolver:
-    """Looks identifiers up in the vendored tables (loaded on first use)."""
+    """Looks identifiers up in the vendored tables (each loaded on first use, once).
+
+    Safe to share between threads; forked worker processes inherit whatever
+    the parent already loaded and load the rest themselves.
+    """
+
+    def __init__(self, data_dir: Path | None = None):
+        self._dir = data_dir or DATA_DIR
+        self._tables: dict[str, object] = {}
 
     def gene(self, entrez: str, record_symbol: str) -> GeneXref:
         """Resolve an Entrez id; never drops a gene (unknown ids keep the record's symbol)."""
-        return GeneXref(entrez=entrez, symbol=record_symbol, record_symbol=record_symbol, status=UNKNOWN)
+        entry = self._load("hgnc")[0].get(entrez.strip())
+        if entry is None:
+            return GeneXref(entrez=entrez, symbol=record_symbol, record_symbol=record_symbol, status=UNKNOWN)
+        hgnc_id, symbol, name, uniprot, ensembl, locus_type = entry
+        return GeneXref(
+            entrez=entrez, symbol=symbol, record_symbol=record_symbol,
+            status=RESOLVED if record_symbol in (symbol, "") else RENAMED,
+            hgnc_id=hgnc_id, name=name, uniprot=uniprot, ensembl=ensembl, locus_type=locus_type,
+        )
+
+    def current_symbol(self, symbol: str) -> str | None:
+        """The approved HGNC symbol for an approved, withdrawn or previous symbol; None when unknown or ambiguous."""
+        return self._load("hgnc")[1].get(symbol)
 
     def family(self, name: str) -> FamilyXref | None:
-        """FamPlex family by the name a record uses on ``bioentities_symbol`` rows."""
+        """FamPlex family by the name a record uses on ``bioentities_symbol`` rows.
+
+        Tried in order, each only when it gives exactly one FamPlex id: the id
+        itself, FamPlex grounding texts and PFOCR's own family names, the id
+        case-insensitively, equivalence ids (e.g. BEL "JAK Family"), grounding
+        texts case-insensitively, and letters and digits only.
+        """
+        lookups, members = self._load("famplex")
+        for key, table in zip(_FAMILY_KEYS, lookups):
+            found = table.get(key(name))
+            if found is not None:
+                return FamilyXref(fplx_id=found, name=name, members=members[found])
         return None
 
     def mesh(self, identifier: str) -> MeshTerm | None:
         """MeSH id with or without a ``MESH:`` prefix; invalid or empty ids give None."""
         ident = identifier.strip()
-        if ident.upper().startswith("MESH:"):
+        if ident[:5].upper() == "MESH:":
             ident = ident[5:]
-        if not ident or ident[0] not in "CD" or not ident[1:].isdigit():
+        if not _MESH_ID.fullmatch(ident):
             return None
-        return MeshTerm(identifier=ident, name=None)
+        table = self._load("mesh_descriptors" if ident[0] == "D" else "mesh_supplementary")
+        return MeshTerm(identifier=ident, name=table.get(ident))
 
     def taxon(self, organism: str) -> str | None:
-        """NCBI Taxonomy id for a scientific name, None when unknown (or "NA")."""
-        return {"Homo sapiens": "9606", "Mus musculus": "10090", "Rattus norvegicus": "10116"}.get(organism)
+        """NCBI Taxonomy id for a scientific name (exact, else case-insensitive); None when unknown (or "NA")."""
+        exact, folded = self._load("ncbitaxon")
+        name = organism.strip()
+        return exact.get(name) or folded.get(name.casefold())
+
+    def _load(self, table: str):
+        loaded = self._tables.get(table)
+        if loaded is None:
+            with _LOCK:
+                loaded = self._tables.get(table)
+                if loaded is None:
+                    loaded = self._tables[table] = getattr(self, f"_build_{table}")()
+        return loaded
+
+    def _lines(self, name: str) -> list[str]:
+        """The data lines of a vendored table (header dropped), in their sorted file order."""
+        return gzip.decompress((self._dir / f"{name}.tsv.gz").read_bytes()).decode("utf-8").split("\n")[1:-1]
+
+    def _rows(self, name: str) -> list[list[str]]:
+        return [line.split("\t") for line in self._lines(name)]
+
+    def _build_hgnc(self):
+        by_entrez: dict[str, tuple] = {}
+        current: dict[str, str] = {}
+        candidates: dict[str, set[str]] = {}
+        for hgnc_id, symbol, name, status, replaced, previous, _aliases, entrez, uniprot, ensembl, locus in \
+                self._rows("hgnc"):
+            if status == "Approved":
+                current[symbol] = symbol
+                for old in previous.split("|") if previous else ():
+                    candidates.setdefault(old, set()).add(symbol)
+                if entrez:
+                    by_entrez[entrez] = (hgnc_id, symbol, name, tuple(uniprot.split("|")) if uniprot else (),
+                                         ensembl or None, locus or None)
+            elif replaced:
+                candidates.setdefault(symbol, set()).update(replaced.split("|"))
+        for old, new in candidates.items():
+            if old not in current and len(new) == 1:
+                current[old] = next(iter(new))
+        return by_entrez, current
+
+    def _build_famplex(self):
+        entities = [row[0] for row in self._rows("famplex_entities")]
+        children: dict[str, list[tuple[str, str]]] = {}
+        for namespace, ident, relation, _fplx_ns, fplx_id in self._rows("famplex_relations"):
+            if relation in ("isa", "partof"):
+                children.setdefault(fplx_id, []).append((namespace, ident))
+        symbols = self._load("hgnc")[1]
+
+        def genes(fplx_id: str, seen: frozenset = frozenset()) -> set[str]:
+            found = set()
+            for namespace, ident in children.get(fplx_id, ()):
+                if namespace == "HGNC":
+                    found.add(symbols.get(ident, ident))
+                elif namespace == "FPLX" and ident not in seen:
+                    found |= genes(ident, seen | {fplx_id})
+            return found
+
+        members = {e: tuple(sorted(genes(e))) for e in entities}
+        names = self._rows("famplex_names")
+        equivalences = [(ident, fplx_id) for _ns, ident, fplx_id in self._rows("famplex_equivalences")]
+        lookups = []
+        for pairs in (
+            [(e, e) for e in entities],
+            [(name, fplx_id) for name, fplx_id, _source in names],
+            [(e.casefold(), e) for e in entities],
+            [(ident.casefold(), fplx_id) for ident, fplx_id in equivalences],
+            [(name.casefold(), fplx_id) for name, fplx_id, _source in names],
+            [(_alnum(e), e) for e in entities],
+        ):
+            found: dict[str, set[str]] = {}
+            for key, fplx_id in pairs:
+                found.setdefault(key, set()).add(fplx_id)
+            lookups.append({key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1})
+        return lookups, members
+
+    def _build_mesh_descriptors(self) -> _SortedTable:
+        return _SortedTable(self._lines("mesh_descriptors"))
+
+    def _build_mesh_supplementary(self) -> _SortedTable:
+        return _SortedTable(self._lines("mesh_supplementary"))
+
+    def _build_ncbitaxon(self):
+        exact = {name: taxid for taxid, name in self._rows("ncbitaxon")}
+        folded: dict[str, str | None] = {}
+        for name, taxid in exact.items():
+            folded[name.casefold()] = taxid if name.casefold() not in folded else None
+        return exact, {k: v for k, v in folded.items() if v}
+
+
+class _SortedTable:
+    """Id → name over a table's sorted "id<TAB>name" lines, by binary search (no dict to build)."""
+
+    def __init__(self, lines: list[str]):
+        self._lines = lines
+
+    def get(self, ident: str) -> str | None:
+        key = ident + "\t"
+        i = bisect.bisect_left(self._lines, key)
+        if i < len(self._lines) and self._lines[i].startswith(key):
+            return self._lines[i][len(key):]
+        return None
+
+
+_LOCK = threading.RLock()  # guards table loading; tables may load each other (famplex uses hgnc)
+
+
+def _reset_lock() -> None:
+    """A forked child must not inherit a lock some other parent thread held."""
+    global _LOCK
+    _LOCK = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_reset_lock)
+
+
+def _alnum(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+_FAMILY_KEYS = (str.strip, str.strip, str.casefold, str.casefold, str.casefold, _alnum)
+_MESH_ID = re.compile(r"[CD]\d{6,9}")
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,122 @@
+"""Offline cross-references: HGNC by Entrez id, FamPlex families, MeSH names, NCBI Taxonomy ids."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exporters import identifiers
+from exporters.xrefs import DATA_DIR, RENAMED, RESOLVED, UNKNOWN, Resolver, default_resolver
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return default_resolver()
+
+
+@pytest.mark.parametrize("entrez, old, new", [
+    ("23586", "DDX58", "RIGI"), ("340061", "TMEM173", "STING1"), ("23318", "ZCCHC11", "TUT4"),
+])
+def test_stale_symbol_is_reported_renamed_with_current_symbol(resolver, entrez, old, new):
+    gene = resolver.gene(entrez, old)
+    assert (gene.status, gene.symbol, gene.record_symbol) == (RENAMED, new, old)
+    assert gene.hgnc_id and gene.hgnc_id.isdigit() and gene.hgnc_curie == f"HGNC:{gene.hgnc_id}"
+    assert resolver.current_symbol(old) == new
+
+
+def test_current_symbol_resolves_with_uniprot_and_ensembl(resolver):
+    gene = resolver.gene("6774", "STAT3")
+    assert (gene.status, gene.symbol, gene.hgnc_id) == (RESOLVED, "STAT3", "11364")
+    assert gene.uniprot == ("P40763",) and gene.ensembl == "ENSG00000168610"
+    assert gene.name == "signal transducer and activator of transcription 3"
+    assert gene.locus_type == "gene with protein product"
+
+
+def test_entrez_id_unknown_to_hgnc_is_kept_and_flagged(resolver):
+    # 11217 was AKAP2's Entrez id in 2020; NCBI has since merged it away and HGNC no longer lists it.
+    gene = resolver.gene("11217", "AKAP2")
+    assert (gene.status, gene.entrez, gene.symbol, gene.hgnc_id, gene.uniprot) == (UNKNOWN, "11217", "AKAP2", None, ())
+
+
+def test_family_with_members(resolver):
+    jak = resolver.family("JAK")
+    assert jak.fplx_id == "JAK" and jak.members == ("JAK1", "JAK2", "JAK3", "TYK2")
+
+
+@pytest.mark.parametrize("name, fplx_id", [
+    ("PI3K", "PI3K"), ("AMPK", "AMPK"), ("WNT", "Wnt"), ("TCR", "TCR"), ("AP1", "AP1"), ("NFKB", "NFkappaB"),
+    ("MAPK", "MAPK"), ("AKT", "AKT"), ("Frizzled", "FZD"), ("AC", "ADCY"), ("MAPKK", "MAP2K"), ("GRG", "TLE"),
+])
+def test_pfocr_family_names_map_to_famplex(resolver, name, fplx_id):
+    fam = resolver.family(name)
+    assert fam is not None and fam.fplx_id == fplx_id and fam.name == name and fam.members
+
+
+def test_unknown_family_name_gives_none(resolver):
+    assert resolver.family("BCATENIN") is None  # one gene (CTNNB1), not a FamPlex family
+    assert resolver.family("no such family") is None
+
+
+def test_family_aliases_agree_with_pfocr_lexicon(resolver, corpus_dir):
+    """PFOCR's own members for each aliased name are FamPlex members (MAPKK leaves MAP2K1/2 to MEK)."""
+    lexicon: dict[str, set[str]] = {}
+    with open(corpus_dir / "lexicon2020" / "2_bioentities.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            lexicon.setdefault(row["bioentities"], set()).add(row["entrez_id"])
+    for name in ("AC", "Frizzled", "GRG", "MAPKK", "NFKB"):
+        members = {resolver.gene(e, "").symbol for e in lexicon[name]}
+        fplx = set(resolver.family(name).members)
+        assert members <= fplx and len(members) >= 0.7 * len(fplx), name
+
+
+@pytest.mark.parametrize("ident", ["C032720", "MESH:C032720", "mesh:C032720", " C032720 "])
+def test_supplementary_mesh_id_with_or_without_prefix(resolver, ident):
+    term = resolver.mesh(ident)
+    assert term.identifier == "C032720" and term.name.startswith("substance P (5-11)")
+
+
+def test_descriptor_mesh_id(resolver):
+    assert resolver.mesh("MESH:D009362").name == "Neoplasm Metastasis"
+
+
+@pytest.mark.parametrize("ident", ["", "  ", "MESH:", "CHEBI:15377", "D12", "X009362", "D009362x", "-"])
+def test_invalid_mesh_id_gives_none(resolver, ident):
+    assert resolver.mesh(ident) is None
+
+
+@pytest.mark.parametrize("name, taxid", [
+    ("Homo sapiens", "9606"), ("Mus musculus", "10090"), ("Danio rerio", "7955"), ("Arabidopsis thaliana", "3702"),
+    ("Saccharomyces cerevisiae", "4932"), ("Human immunodeficiency virus 1", "11676"),
+    ("Severe acute respiratory syndrome coronavirus 2", "2697049"), ("Mycobacterium tuberculosis", "1773"),
+])
+def test_organism_to_taxon(resolver, name, taxid):
+    assert resolver.taxon(name) == taxid
+
+
+@pytest.mark.parametrize("name", ["NA", "", "XXX", "REJECT", "Microbes"])
+def test_non_organisms_have_no_taxon(resolver, name):
+    assert resolver.taxon(name) is None
+
+
+def test_tables_load_once_per_process(resolver):
+    resolver.gene("6774", "STAT3")
+    tables = dict(resolver._tables)
+    assert default_resolver() is resolver
+    resolver.gene("7157", "TP53")
+    resolver.family("AKT")
+    assert all(resolver._tables[name] is table for name, table in tables.items())
+
+
+def test_seed_genes_have_hgnc_ids(seed_pathways):
+    genes = [g for p in seed_pathways for g in p.genes]
+    with_hgnc = [g for g in genes if g.xref.hgnc_id]
+    assert len(genes) > 100 and len(with_hgnc) >= 0.98 * len(genes)
+    assert all(f.fplx_id for p in seed_pathways for f in p.families)
+    assert all(p.taxon for p in seed_pathways)
