@@ -275,6 +275,10 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     for term in pathway.diseases:
         if term.mesh_id and identifiers.is_valid("mesh", term.mesh_id):
             pw.add("bp:xref", build.relationship("mesh", term.mesh_id, SEE_ALSO, term.mesh_name or term.label))
+    for kind, terms in (("Chemicals", pathway.chemicals), ("Diseases", pathway.diseases)):
+        unmapped = [t.label for t in terms if not (t.mesh_id and identifiers.is_valid("mesh", t.mesh_id))]
+        if unmapped:
+            pw.add("bp:comment", Lit(f"{kind} on the figure without a MeSH id: " + "; ".join(unmapped)))
     pw.add("bp:pathwayComponent", act.subject)
     act.add("bp:displayName", Lit("figure co-occurrence"))
     act.add("bp:comment", Lit(f"Entities shown together on figure {f.figid}; PFOCR records no interactions."))
@@ -493,6 +497,7 @@ def _typed_nodes_problems(data: bytes) -> list[str]:
 _VALID: set[int] = set()  # hashes of document pieces this process has already checked
 _VALID_LIMIT = 1_000_000
 _XML_TOP = re.compile(rb"\n(?=<[^/])")
+_OWN = (b"<bp:Pathway ", b"<bp:Interaction ")  # RDF/XML elements of one figure only
 
 
 def _pieces(data: bytes, syntax: str) -> tuple[bytes, list[bytes], bytes] | None:
@@ -523,7 +528,7 @@ def problems(data: bytes, syntax: str) -> list[str]:
     split = _pieces(data, syntax)
     if split is not None:
         header, parts, footer = split
-        new = [p for p in parts if hash(p) not in _VALID]
+        new = [p for p in parts if hash(p) not in _VALID]  # figure-own pieces never enter _VALID
         try:
             statements = parse_triples(header + b"".join(new) + footer, syntax)
         except ValueError:
@@ -533,7 +538,7 @@ def problems(data: bytes, syntax: str) -> list[str]:
             if not found:
                 if len(_VALID) > _VALID_LIMIT:
                     _VALID.clear()
-                _VALID.update(hash(p) for p in new)
+                _VALID.update(hash(p) for p in new if p.startswith((b"#@ ", b"<bp:")) and not p.startswith(_OWN))
             return found
     try:
         statements = parse_triples(data, syntax)

@@ -1,0 +1,315 @@
+"""BioPAX Level 3 exporters: what Paxtools-style readers, SHACL and triple stores see."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import io
+import itertools
+import time
+
+import pybiopax
+import pyoxigraph as ox
+import pytest
+import rdflib
+from pyshacl import validate as shacl_validate
+
+from exporters.bulk import read_bulk
+from exporters.formats import biopax
+from exporters.formats.biopax import BiopaxExporter, NTriplesExporter, TurtleExporter
+from exporters.model import Figure
+from exporters.pathway import make_pathway
+from exporters.registry import ExportError, create
+from exporters.resources import schema_path
+
+BP = rdflib.Namespace(biopax.BP)
+BASE = biopax.DEFAULT_BASE
+XSD_STRING = rdflib.XSD.string
+
+
+def corpus_file(exporter, pathways) -> bytes:
+    """What the CLI does: per-figure to_bytes (in workers), then corpus_start/add/end."""
+    out = io.BytesIO()
+    exporter.corpus_start(out)
+    for pw in pathways:
+        exporter.corpus_add(exporter.to_bytes(pw), out)
+    exporter.corpus_end(out)
+    return out.getvalue()
+
+
+def graph(data: bytes, fmt: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=data, format=fmt)
+
+
+def by_figid(pathways, figid):
+    return next(p for p in pathways if p.figure.figid == figid)
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_pathways) -> rdflib.Graph:
+    return graph(corpus_file(NTriplesExporter(), seed_pathways), "nt")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> rdflib.Graph:
+    return graph(schema_path("biopax-shapes.ttl").read_bytes(), "turtle")
+
+
+def xrefs_of(g: rdflib.Graph, subject) -> set[tuple[str, str, str]]:
+    return {(g.value(x, rdflib.RDF.type).split("#")[1], str(g.value(x, BP.db)), str(g.value(x, BP.id)))
+            for x in g.objects(subject, BP.xref)}
+
+
+def test_registered_formats():
+    assert (create("biopax").suffix, create("turtle").suffix, create("ntriples").suffix) == (".owl", ".ttl", ".nt")
+    assert not create("biopax").corpus_level and create("turtle").corpus_level and create("ntriples").corpus_level
+
+
+def test_the_three_syntaxes_say_the_same(seed_pathways):
+    for pw in seed_pathways:
+        owl = graph(BiopaxExporter().to_bytes(pw), "xml")
+        ttl = graph(TurtleExporter().to_bytes(pw), "turtle")
+        nt = graph(NTriplesExporter().to_bytes(pw), "nt")
+        assert len(owl) > 50
+        assert set(owl) == set(ttl) == set(nt), pw.figure.figid
+
+
+def test_pybiopax_reads_every_object_we_wrote(seed_pathways):
+    for pw in seed_pathways:
+        data = BiopaxExporter().to_bytes(pw)
+        model = pybiopax.model_from_owl_str(data.decode("utf-8"))
+        read = collections.Counter(type(o).__name__ for o in model.objects.values())
+        written = collections.Counter(b.type[3:] for b in biopax.biopax_blocks(pw, BASE) if b.type)
+        assert read == written, pw.figure.figid
+        pathway = model.objects[BASE + pw.figure.figid]
+        assert pathway.display_name == pw.figure.title
+        participants = pathway.pathway_component[0].participant
+        assert {p.display_name for p in participants} >= {g.symbol for g in pw.singles}
+
+
+def test_rdfxml_uses_typed_nodes_and_absolute_iris(seed_pathways):
+    data = BiopaxExporter().to_bytes(seed_pathways[0]).decode()
+    assert "rdf:Description" not in data and "rdf:ID" not in data
+    assert f'xml:base="{BASE}"' in data
+    g = graph(data.encode(), "xml")
+    nodes = {t for t in itertools.chain.from_iterable((s, o) for s, _, o in g) if isinstance(t, rdflib.URIRef)}
+    assert all(str(n).startswith(("https://", "http://")) for n in nodes)
+    assert not any(isinstance(t, rdflib.BNode) for triple in g for t in triple)
+
+
+def test_gene_model(seed_graph):
+    pr = rdflib.URIRef(BASE + "PR_ncbigene_3716")
+    assert seed_graph.value(pr, rdflib.RDF.type) == BP.ProteinReference
+    assert str(seed_graph.value(pr, BP.displayName)) == "JAK1"
+    assert xrefs_of(seed_graph, pr) == {("UnificationXref", "uniprot", "P23458"),
+                                        ("RelationshipXref", "ncbigene", "3716"),
+                                        ("RelationshipXref", "hgnc", "6190"),
+                                        ("RelationshipXref", "hgnc.symbol", "JAK1")}
+    rel = next(x for x in seed_graph.objects(pr, BP.xref) if str(seed_graph.value(x, BP.db)) == "ncbigene")
+    vocab = seed_graph.value(rel, BP.relationshipType)
+    assert str(seed_graph.value(vocab, BP["term"])) == "identity"
+    assert xrefs_of(seed_graph, vocab) == {("UnificationXref", "mi", "MI:0356")}
+    human = seed_graph.value(pr, BP.organism)
+    assert xrefs_of(seed_graph, human) == {("UnificationXref", "ncbitaxon", "9606")}
+    # literals are typed xsd:string, as Paxtools writes them
+    assert seed_graph.value(pr, BP.displayName).datatype == XSD_STRING
+
+
+def test_one_protein_per_gene_across_figures(seed_graph, seed_pathways):
+    genes = {g.entrez for pw in seed_pathways for g in pw.genes}
+    refs = set(seed_graph.subjects(rdflib.RDF.type, BP.ProteinReference))
+    assert {str(r) for r in refs if "PR_ncbigene_" in str(r)} == {f"{BASE}PR_ncbigene_{e}" for e in genes}
+    # TP53 is named on several seed figures: one Protein, a participant of each figure's interaction
+    tp53 = rdflib.URIRef(BASE + "Protein_ncbigene_7157")
+    users = {str(s) for s in seed_graph.subjects(BP.participant, tp53)}
+    named = {f"{BASE}{pw.figure.figid}_participants" for pw in seed_pathways
+             if "7157" in {g.entrez for g in pw.singles}}
+    assert users == named and len(named) >= 2
+
+
+def test_famplex_family_is_a_generic_reference(seed_graph):
+    fam = rdflib.URIRef(BASE + "PR_fplx_JAK")
+    assert xrefs_of(seed_graph, fam) == {("UnificationXref", "fplx", "JAK")}
+    members = {str(seed_graph.value(m, BP.displayName)) for m in seed_graph.objects(fam, BP.memberEntityReference)}
+    assert members == {"JAK1", "JAK2", "JAK3", "TYK2"}
+    protein = rdflib.URIRef(BASE + "Protein_fplx_JAK")
+    assert seed_graph.value(protein, BP.entityReference) == fam
+    assert (None, BP.participant, protein) in seed_graph
+
+
+def test_chemicals_diseases_publication(seed_graph):
+    pw = rdflib.URIRef(BASE + "PMC7513516__12943_2020_1258_Fig1_HTML")
+    assert ("RelationshipXref", "mesh", "D009362") in xrefs_of(seed_graph, pw)
+    assert ("PublicationXref", "pmc", "PMC7513516") in xrefs_of(seed_graph, pw)
+    px = rdflib.URIRef(BASE + "PX_pmc_PMC7513516")
+    assert seed_graph.value(px, BP.year) == rdflib.Literal(2020, datatype=rdflib.XSD.int)
+    smr = rdflib.URIRef(BASE + "SMR_mesh_D000641")
+    assert str(seed_graph.value(smr, BP.displayName)) == "Ammonia"
+    assert xrefs_of(seed_graph, smr) == {("UnificationXref", "mesh", "D000641")}
+    comments = {str(c) for c in seed_graph.objects(pw, BP.comment)}
+    assert "Chemicals on the figure without a MeSH id: tyrosine" in comments
+
+
+def test_organism_rule_first_with_a_taxon(seed_graph):
+    # the seed lists Mus musculus, Hepatitis B virus, Homo sapiens: one organism, the first resolvable
+    pw = rdflib.URIRef(BASE + "PMC5400654__oncotarget-08-22145-g003")
+    organisms = list(seed_graph.objects(pw, BP.organism))
+    assert len(organisms) == 1
+    assert xrefs_of(seed_graph, organisms[0]) == {("UnificationXref", "ncbitaxon", "10090")}
+    comments = {str(c) for c in seed_graph.objects(pw, BP.comment)}
+    assert "Organisms named by the paper: Mus musculus; Hepatitis B virus; Homo sapiens" in comments
+    for p in seed_graph.subjects(rdflib.RDF.type, BP.Pathway):
+        assert len(list(seed_graph.objects(p, BP.organism))) <= 1
+
+
+def test_every_class_and_property_is_in_the_ontology(seed_graph):
+    owl = graph(schema_path("biopax-level3.owl").read_bytes(), "xml")
+    classes = set(owl.subjects(rdflib.RDF.type, rdflib.OWL.Class))
+    props = set(owl.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty)) | set(
+        owl.subjects(rdflib.RDF.type, rdflib.OWL.DatatypeProperty))
+    used_classes = {o for o in seed_graph.objects(None, rdflib.RDF.type) if str(o).startswith(biopax.BP)}
+    used_props = {p for p in seed_graph.predicates() if str(p).startswith(biopax.BP)}
+    assert used_classes and used_classes <= classes, used_classes - classes
+    assert used_props and used_props <= props, used_props - props
+
+
+def test_seeds_conform_to_the_shapes(seed_graph, shapes, seed_pathways):
+    conforms, report, _ = shacl_validate(seed_graph, shacl_graph=shapes, allow_warnings=True)
+    assert conforms
+    # the only findings are warnings for references without a UniProt id (validator: no.unification.xref)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    focus = {report.value(r, sh.focusNode) for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)}
+    no_uniprot = {rdflib.URIRef(f"{BASE}PR_ncbigene_{g.entrez}") for pw in seed_pathways for g in pw.genes
+                  if not g.xref.uniprot}
+    assert focus == no_uniprot
+
+
+def test_shapes_catch_what_the_validator_would(seed_graph, shapes):
+    bad = rdflib.Graph()
+    for t in seed_graph:
+        bad.add(t)
+    pw = rdflib.URIRef(BASE + "PMC4493903__nihms699976f1")
+    bad.add((pw, BP.organism, rdflib.URIRef(BASE + "BioSource_ncbitaxon_10090")))  # PathwayOrganismCRRule
+    ux = rdflib.URIRef(BASE + "RX_hgnc_6190_identity")
+    bad.set((ux, BP.id, rdflib.Literal("HGNC:6190", datatype=XSD_STRING)))  # XrefRule invalid.id.format
+    bad.add((rdflib.URIRef(BASE + "Protein_orphan"), rdflib.RDF.type, BP.Protein))  # dangling, no reference
+    conforms, report, text = shacl_validate(bad, shacl_graph=shapes, allow_warnings=True)
+    assert not conforms
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    violations = {report.value(r, sh.focusNode) for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)
+                  if report.value(r, sh.resultSeverity) == sh.Violation}
+    assert {pw, ux, rdflib.URIRef(BASE + "Protein_orphan")} <= violations
+
+
+def test_corpus_file_writes_shared_entities_once(seed_pathways):
+    for exporter, fmt in ((NTriplesExporter(), "nt"), (TurtleExporter(), "turtle")):
+        data = corpus_file(exporter, seed_pathways)
+        assert b"#@" not in data
+        union = set()
+        for pw in seed_pathways:
+            union |= set(graph(exporter.to_bytes(pw), fmt))
+        assert set(graph(data, fmt)) == union
+        if fmt == "nt":
+            lines = [line for line in data.splitlines() if line and not line.startswith(b"#")]
+            assert len(lines) == len(set(lines)) == len(union)
+        else:
+            assert data.count(f"<{BASE}PR_ncbigene_7157> a bp:ProteinReference".encode()) == 1
+
+
+def test_output_is_deterministic(seed_pathways):
+    first = [BiopaxExporter().to_bytes(pw) for pw in seed_pathways]
+    biopax._CACHE.clear()  # a cold worker must write the same bytes
+    assert [BiopaxExporter().to_bytes(pw) for pw in reversed(seed_pathways)][::-1] == first
+    assert corpus_file(TurtleExporter(), seed_pathways) == corpus_file(TurtleExporter(), seed_pathways)
+
+
+def test_hostile_text_is_escaped(seed_pathways):
+    text = 'a <b> & "c" \\ d\ne\tf \x0b g \u00e9 \U0001F600'
+    figure = dataclasses.replace(seed_pathways[0].figure, figid="PMC1__weird", title=text, caption=text)
+    pw = make_pathway(figure)
+    expected = text.replace("\x0b", "")  # not representable in XML 1.0; dropped from every syntax
+    for exporter, fmt in ((BiopaxExporter(), "xml"), (TurtleExporter(), "turtle"), (NTriplesExporter(), "nt")):
+        g = graph(exporter.to_bytes(pw), fmt)
+        assert str(g.value(rdflib.URIRef(BASE + "PMC1__weird"), BP.displayName)) == expected, exporter.name
+
+
+def test_base_uri_option(seed_pathways):
+    base = "http://example.org/pfocr/"
+    g = graph(NTriplesExporter(base_uri=base).to_bytes(seed_pathways[0]), "nt")
+    subjects = {str(s) for s in g.subjects()}
+    assert subjects and all(s.startswith(base) for s in subjects)
+    with pytest.raises(ValueError, match="base_uri"):
+        BiopaxExporter(base_uri="pfocr:")
+
+
+def test_validate_rejects_what_readers_cannot_use(seed_pathways):
+    pw = seed_pathways[0]
+    good = BiopaxExporter().to_bytes(pw)
+    described = graph(good, "xml").serialize(format="xml").encode()  # rdflib's rdf:Description style
+    with pytest.raises(ExportError, match="typed node"):
+        BiopaxExporter().validate(described, "x")
+    with pytest.raises(ExportError, match="not a BioPAX Level 3 class"):
+        BiopaxExporter().validate(good.replace(b"bp:Interaction", b"bp:Interactions"), "x")
+    with pytest.raises(ExportError, match="more than one bp:organism"):
+        NTriplesExporter().validate(NTriplesExporter().to_bytes(pw) + (
+            f"<{BASE}PMC4493903__nihms699976f1> <{biopax.BP}organism> <{BASE}BioSource_x> .\n").encode(), "x")
+    bad_id = TurtleExporter().to_bytes(pw).replace(b'bp:id "6596"', b'bp:id "HGNC:6596"')
+    with pytest.raises(ExportError, match="Bioregistry pattern"):
+        TurtleExporter().validate(bad_id, "x")
+    with pytest.raises(ExportError, match="not valid Turtle"):
+        TurtleExporter().validate(b"<a> <b> ", "x")
+    # files written by other tools are accepted: pybiopax's own writer, rdflib's Turtle
+    model = pybiopax.model_from_owl_str(good.decode())
+    BiopaxExporter().validate(pybiopax.model_to_owl_str(model).encode(), "pybiopax")
+    TurtleExporter().validate(graph(good, "xml").serialize(format="turtle").encode(), "rdflib")
+
+
+def test_wp_view(seed_pathways):
+    pw = by_figid(seed_pathways, "PMC4493903__nihms699976f1")
+    (suffix, data), = BiopaxExporter(wp_view=True).companions(pw, b"")
+    assert suffix == ".wp.ttl"
+    g = graph(data, "turtle")
+    wp = rdflib.Namespace("http://vocabularies.wikipathways.org/wp#")
+    gene = rdflib.URIRef("https://identifiers.org/ncbigene/7157")
+    assert (gene, rdflib.RDF.type, wp.GeneProduct) in g
+    assert (gene, wp.bdbHgncSymbol, rdflib.URIRef("https://identifiers.org/hgnc.symbol/TP53")) in g
+    assert (gene, rdflib.DCTERMS.isPartOf, rdflib.URIRef(BASE + pw.figure.figid)) in g
+    assert g.value(rdflib.URIRef(BASE + pw.figure.figid), wp.organismName) == rdflib.Literal("Homo sapiens")
+    inline = graph(TurtleExporter(wp_view=True).to_bytes(pw), "turtle")
+    assert set(g) <= set(inline)
+    assert not BiopaxExporter().companions(pw, b"")
+
+
+@pytest.fixture(scope="module")
+def corpus_pathways(corpus_dir):
+    return [make_pathway(f) for f in read_bulk(corpus_dir)]
+
+
+def test_whole_corpus_exports_and_parses(corpus_pathways, shapes):
+    assert len(corpus_pathways) == 3592
+    data = corpus_file(NTriplesExporter(), corpus_pathways)  # every figure validated on the way
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES)
+    lines = sum(1 for line in data.splitlines() if line and not line.startswith(b"#"))
+    assert len(store) == lines  # every line a distinct triple: shared entities written once
+    pathways = next(iter(store.query("SELECT (COUNT(?p) AS ?n) WHERE { ?p a <%sPathway> }" % biopax.BP)))
+    assert int(pathways["n"].value) == 3592
+    # rdflib and pySHACL on a sample spread over the corpus (pySHACL's sh:or costs ~0.4 ms per xref and branch)
+    sample = rdflib.Graph().parse(data=corpus_file(NTriplesExporter(), corpus_pathways[::450]), format="nt")
+    assert len(set(sample.subjects(rdflib.RDF.type, BP.Pathway))) == 8
+    conforms, _, text = shacl_validate(sample, shacl_graph=shapes, allow_warnings=True)
+    assert conforms, text[:2000]
+
+
+def test_faster_than_rdflib_pretty_xml(corpus_pathways):
+    sample = corpus_pathways[:300]
+    exporter = BiopaxExporter()
+    start = time.perf_counter()
+    ours = [exporter.to_bytes(pw) for pw in sample]  # serialize + validate
+    mine = time.perf_counter() - start
+    graphs = [rdflib.Graph().parse(data=d, format="xml") for d in ours[:30]]
+    start = time.perf_counter()
+    for g in graphs:
+        g.serialize(format="pretty-xml")
+    theirs = (time.perf_counter() - start) * len(sample) / len(graphs)
+    assert theirs / mine >= 5, f"ours {mine:.2f} s, rdflib pretty-xml {theirs:.2f} s"
