@@ -185,7 +185,9 @@ def run_query(directory: str | os.PathLike[str], sparql: str) -> list[list[str]]
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(directory))
-    result = store.query(sparql, use_default_graph_as_union=True, prefixes=QUERY_PREFIXES)
+    functions = {ox.NamedNode(QUERY_PREFIXES["fn"] + "substring"): _substring}  # WikiPathways' queries use it
+    result = store.query(sparql, use_default_graph_as_union=True, prefixes=QUERY_PREFIXES,
+                         custom_functions=functions)
     if isinstance(result, ox.QueryBoolean):
         return [["true" if result else "false"]]
     if isinstance(result, ox.QuerySolutions):
@@ -197,6 +199,15 @@ def run_query(directory: str | os.PathLike[str], sparql: str) -> list[list[str]]
     return [[f"{t} ."] for t in result]
 
 
+def _substring(text: Any, start: Any, length: Any = None) -> Any:
+    """XPath fn:substring (1-based start), which Virtuoso has and Oxigraph lacks."""
+    import pyoxigraph as ox
+
+    begin = max(int(float(start.value)) - 1, 0)
+    end = None if length is None else begin + int(float(length.value))
+    return ox.Literal(text.value[begin:end])
+
+
 def _query_command(args: argparse.Namespace) -> int:
     sparql = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
     if not Path(args.store).is_dir():
@@ -204,7 +215,7 @@ def _query_command(args: argparse.Namespace) -> int:
         return 1
     try:
         rows = run_query(args.store, sparql)
-    except (SyntaxError, ValueError, OSError) as exc:
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
         print(f"pfocr-export: query: {exc}", file=sys.stderr)
         return 1
     for row in rows:
