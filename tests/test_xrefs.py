@@ -215,3 +215,46 @@ def test_build_script_reproduces_committed_tables(tmp_path):
     assert built == sorted(p.name for p in DATA_DIR.iterdir() if p.suffix in (".gz", ".json"))
     for name in built:
         assert (out / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
+
+
+# pfocr-export unresolved
+
+def _unresolved(*argv: str) -> tuple[int, str, str]:
+    import argparse
+    import io
+
+    from exporters import xref_report
+
+    parser = argparse.ArgumentParser()
+    xref_report.register(parser.add_subparsers())
+    args = parser.parse_args(["unresolved", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    return args.handler(args, out, err), out.getvalue(), err.getvalue()
+
+
+def test_unresolved_lists_unknown_ids_with_counts(tmp_path):
+    table = tmp_path / "genes.tsv"
+    table.write_text("figid\tword\thgnc_symbol\tentrez\n"
+                     "F1\tp53\tTP53\t7157\nF1\tRIG-I\tDDX58\t23586\nF1\tAKAP2\tAKAP2\t11217\n"
+                     "F2\tAKAP-2\tAKAP2\t11217\nF2\tTP53\tTP53\t7157\n")
+    code, out, err = _unresolved("--genes-table", str(table))
+    assert code == 0
+    assert out.splitlines() == ["entrez\trecord_symbol\tgene_rows\tfigures", "11217\tAKAP2\t2\t2"]
+    assert "2 of 3 distinct Entrez ids (66.67%) and 3 of 5 gene rows (60.00%)" in err
+    code, out, _ = _unresolved("--genes-table", str(table), "--renamed")
+    assert out.splitlines()[1:] == ["23586\tDDX58\tRIGI\tHGNC:19102\t1\t1"]
+
+
+def test_unresolved_rejects_a_table_without_entrez(tmp_path):
+    table = tmp_path / "genes.tsv"
+    table.write_text("figid\tsymbol\nF1\tTP53\n")
+    code, _, err = _unresolved("--genes-table", str(table))
+    assert code == 2 and "no entrez column" in err
+
+
+def test_unresolved_on_seeds_and_corpus(corpus_dir):
+    code, out, err = _unresolved()
+    assert code == 0 and out.splitlines() == ["entrez\trecord_symbol\tgene_rows\tfigures"] and "(100.00%)" in err
+    code, out, err = _unresolved("--genes-table", str(corpus_dir / "genes_2020_subsets.tsv"))
+    assert code == 0 and "117153\tMIA2\t7\t6" in out.splitlines()
+    assert "7,587 of 7,589 distinct Entrez ids (99.97%)" in err and "figures: 3,592" in err

@@ -1,0 +1,133 @@
+"""``pfocr-export unresolved``: which Entrez ids of the input do not resolve to an HGNC record.
+
+Reads record files (default: the bundled seeds) or, for a whole corpus, a
+PFOCR gene table (--genes-table, columns figid ... hgnc_symbol entrez as in
+genes_2020_subsets.tsv). Prints one TSV line per unresolved Entrez id with
+how many gene rows and figures use it, then a summary of the resolved shares
+on stderr. --renamed lists the stale record symbols and their current HGNC
+symbols instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TextIO
+
+
+@dataclass
+class Tally:
+    """Gene rows and figures per Entrez id, and what each id resolved to."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    figures: dict[str, set[str]] = field(default_factory=dict)
+    symbols: dict[str, str] = field(default_factory=dict)  # first record symbol seen per Entrez id
+
+    def add(self, figid: str, entrez: str, symbol: str) -> None:
+        self.rows[entrez] = self.rows.get(entrez, 0) + 1
+        self.figures.setdefault(entrez, set()).add(figid)
+        self.symbols.setdefault(entrez, symbol)
+
+    def write(self, out: TextIO, err: TextIO, renamed: bool) -> None:
+        from .xrefs import RENAMED, UNKNOWN, default_resolver
+
+        resolver = default_resolver()
+        xrefs = {e: resolver.gene(e, s) for e, s in self.symbols.items()}
+        unknown = [e for e, x in xrefs.items() if x.status == UNKNOWN]
+        stale = [e for e, x in xrefs.items() if x.status == RENAMED]
+        order = sorted(stale if renamed else unknown, key=lambda e: (-len(self.figures[e]), -self.rows[e], e))
+        if renamed:
+            out.write("entrez\trecord_symbol\tcurrent_symbol\thgnc_id\tgene_rows\tfigures\n")
+            for e in order:
+                x = xrefs[e]
+                out.write(f"{e}\t{x.record_symbol}\t{x.symbol}\t{x.hgnc_curie}\t{self.rows[e]}\t"
+                          f"{len(self.figures[e])}\n")
+        else:
+            out.write("entrez\trecord_symbol\tgene_rows\tfigures\n")
+            for e in order:
+                out.write(f"{e}\t{self.symbols[e]}\t{self.rows[e]}\t{len(self.figures[e])}\n")
+        ids, rows = len(xrefs), sum(self.rows.values())
+        bad_rows = sum(self.rows[e] for e in unknown)
+        err.write(
+            f"{ids - len(unknown):,} of {ids:,} distinct Entrez ids ({_share(ids - len(unknown), ids)}) and "
+            f"{rows - bad_rows:,} of {rows:,} gene rows ({_share(rows - bad_rows, rows)}) resolve to an HGNC "
+            f"record; {len(stale):,} ids carry a renamed symbol; figures: "
+            f"{len(set().union(*self.figures.values())) if self.figures else 0:,}\n")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.2f}%" if whole else "n/a"
+
+
+def tally_genes_table(path: Path, tally: Tally) -> None:
+    """Count a PFOCR gene table (TSV with figid and entrez columns; hgnc_symbol or symbol when present)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = {"figid", "entrez"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: no {', '.join(sorted(missing))} column (has: {', '.join(reader.fieldnames or [])})")
+        symbol = "hgnc_symbol" if "hgnc_symbol" in reader.fieldnames else "symbol"
+        for row in reader:
+            entrez = (row["entrez"] or "").strip()
+            if entrez:
+                tally.add(row["figid"], entrez, (row.get(symbol) or "").strip())
+
+
+def tally_records(paths: Iterable[Path], tally: Tally, err: TextIO) -> int:
+    """Count the genes of record files; returns how many records failed to read."""
+    from .records import RecordError, find_records, read_record
+
+    failed = 0
+    for path in find_records(paths):
+        try:
+            figure = read_record(path)
+        except RecordError as exc:
+            err.write(f"{exc}\n")
+            failed += 1
+            continue
+        for gene in figure.genes:
+            tally.add(figure.figid, gene.entrez, gene.hgnc_symbol)
+    return failed
+
+
+def register(subparsers: Any) -> None:
+    """Add ``pfocr-export unresolved`` to the CLI."""
+    p = subparsers.add_parser(
+        "unresolved", help="list Entrez ids that do not resolve to HGNC",
+        description=__doc__.split("\n\n", 1)[1],
+        epilog="examples:\n"
+               "  pfocr-export unresolved                          # the bundled seeds\n"
+               "  pfocr-export unresolved my_figures/ --renamed    # stale symbols and their current ones\n"
+               "  pfocr-export unresolved --genes-table pfocr-corpus/genes_2020_subsets.tsv > unresolved.tsv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="record files or folders; default: the bundled seeds unless --genes-table is given")
+    p.add_argument("--genes-table", action="append", type=Path, metavar="TSV",
+                   help="a PFOCR gene table (figid ... entrez columns); repeatable")
+    p.add_argument("--renamed", action="store_true", help="list renamed symbols instead of unresolved ids")
+    p.set_defaults(handler=_handle)
+
+
+def _handle(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from .resources import seeds_dir
+
+    tables = args.genes_table or []
+    paths = [Path(p) for p in args.inputs] or ([] if tables else [seeds_dir()])
+    missing = [str(p) for p in [*paths, *tables] if not p.exists()]
+    if missing:
+        err.write(f"pfocr-export: error: no such file or folder: {', '.join(missing)}\n")
+        return 2
+    tally = Tally()
+    try:
+        for table in tables:
+            tally_genes_table(table, tally)
+    except ValueError as exc:
+        err.write(f"pfocr-export: error: {exc}\n")
+        return 2
+    failed = tally_records(paths, tally, err) if paths else 0
+    tally.write(out, err, args.renamed)
+    return 1 if failed else 0
