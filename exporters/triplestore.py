@@ -35,7 +35,7 @@ DEFAULT_STORE = "pfocr-store"
 DEFAULT_GRAPH_BASE = DEFAULT_BASE + "graph/"
 SUFFIXES = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 MEDIA_TYPES = {"RDF_XML": "application/rdf+xml", "TURTLE": "text/turtle", "N_TRIPLES": "application/n-triples"}
-BULK_BYTES = 64 << 20  # larger files go through Oxigraph's bulk loader
+BULK_BYTES = 4 << 20  # larger files go through Oxigraph's bulk loader (3x faster, not transactional)
 QUERY_PREFIXES = {**NAMESPACES, "fn": "http://www.w3.org/2005/xpath-functions#"}
 
 
@@ -218,6 +218,10 @@ def _query_command(args: argparse.Namespace) -> int:
     except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
         print(f"pfocr-export: query: {exc}", file=sys.stderr)
         return 1
-    for row in rows:
-        print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
+    try:
+        for row in rows:
+            print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stdout = None
     return 0
