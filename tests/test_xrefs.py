@@ -115,6 +115,24 @@ def test_tables_load_once_per_process(resolver):
     assert all(resolver._tables[name] is table for name, table in tables.items())
 
 
+def _resolve_in_worker(entrez: str) -> tuple[str, str | None, tuple[str, ...]]:
+    resolver = default_resolver()
+    return resolver.gene(entrez, "").symbol, resolver.mesh("D009362").name, resolver.family("JAK").members
+
+
+def test_forked_workers_share_loaded_tables_and_load_the_rest(resolver):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    resolver.gene("7157", "TP53")  # HGNC loaded before the fork, MeSH perhaps not
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(pool.map(_resolve_in_worker, ["23586", "7157", "6774"]))
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(_resolve_in_worker, ["23586", "7157", "6774"])) == results
+    assert [r[0] for r in results] == ["RIGI", "TP53", "STAT3"]
+    assert all(r[1:] == ("Neoplasm Metastasis", ("JAK1", "JAK2", "JAK3", "TYK2")) for r in results)
+
+
 def test_seed_genes_have_hgnc_ids(seed_pathways):
     genes = [g for p in seed_pathways for g in p.genes]
     with_hgnc = [g for g in genes if g.xref.hgnc_id]
@@ -258,3 +276,11 @@ def test_unresolved_on_seeds_and_corpus(corpus_dir):
     code, out, err = _unresolved("--genes-table", str(corpus_dir / "genes_2020_subsets.tsv"))
     assert code == 0 and "117153\tMIA2\t7\t6" in out.splitlines()
     assert "7,587 of 7,589 distinct Entrez ids (99.97%)" in err and "figures: 3,592" in err
+
+
+def test_corpus_family_names_map_to_famplex(resolver, corpus_dir):
+    """Of PFOCR's family words (bioentities_symbol rows) only single-gene names lack a FamPlex id."""
+    with open(corpus_dir / "genes_2020_subsets.tsv", newline="") as fh:
+        names = {r["symbol"] for r in csv.DictReader(fh, delimiter="\t") if r["source"] == "bioentities_symbol"}
+    unmapped = sorted(n for n in names if resolver.family(n) is None)
+    assert len(names) > 250 and unmapped == ["BCATENIN", "Cyclin-D1", "Cyclin-D2", "Cyclin-D3"]
