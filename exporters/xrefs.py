@@ -122,10 +122,16 @@ class Resolver:
         return MeshTerm(identifier=ident, name=table.get(ident))
 
     def taxon(self, organism: str) -> str | None:
-        """NCBI Taxonomy id for a scientific name (exact, else case-insensitive); None when unknown (or "NA")."""
+        """NCBI Taxonomy id for an organism name; None when unknown (or "NA").
+
+        Exact scientific names first, then case-insensitively, without a
+        trailing Linnaean "L.", and as an unambiguous "C. elegans" abbreviation.
+        """
         exact, folded = self._load("ncbitaxon")
         name = organism.strip()
-        return exact.get(name) or folded.get(name.casefold())
+        if name in exact:
+            return exact[name]
+        return folded.get(re.sub(r"\s+L\.$", "", name).casefold())
 
     def _load(self, table: str):
         loaded = self._tables.get(table)
@@ -206,10 +212,14 @@ class Resolver:
 
     def _build_ncbitaxon(self):
         exact = {name: taxid for taxid, name in self._rows("ncbitaxon")}
-        folded: dict[str, str | None] = {}
+        folded: dict[str, set[str]] = {}
         for name, taxid in exact.items():
-            folded[name.casefold()] = taxid if name.casefold() not in folded else None
-        return exact, {k: v for k, v in folded.items() if v}
+            folded.setdefault(name.casefold(), set()).add(taxid)
+        for name, taxid in exact.items():
+            genus, _, species = name.partition(" ")
+            if species and " " not in species:
+                folded.setdefault(f"{genus[0]}. {species}".casefold(), set()).add(taxid)
+        return exact, {key: ids.pop() for key, ids in folded.items() if len(ids) == 1}
 
 
 class _SortedTable:
