@@ -35,10 +35,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .. import identifiers
-try:
-    from ..layout import Box, layout_pathway
-except ImportError:  # DEV-ONLY fallback until exporters.layout lands; remove
-    from ._dev_layout import Box, layout_pathway
+from ..layout import Box, gene_label, layout_pathway, term_label
 from ..pathway import Gene, Pathway, Term
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
@@ -71,13 +68,13 @@ PALETTE = {
 }
 DEFAULT_SIZE = (60.0, 25.0)
 FAMILY_OPACITY = 0.35
-FONT_SIZE = 11
+FONT_SIZE = 12  # the size exporters.layout measures labels at
 
 
 def _num(value: float) -> float | int:
     """A coordinate as an int when whole (shorter, byte-stable JSON)."""
     value = round(value, 2)
-    return int(value) if value == int(value) else value
+    return int(value) if value.is_integer() else value
 
 
 class _Node:
@@ -105,7 +102,7 @@ def _gene_attrs(gene: Gene) -> dict[str, Any]:
 
 def _term_node(ident: int, term: Term, kind: str, box: Box) -> _Node:
     represents = identifiers.curie("mesh", term.mesh_id) if term.mesh_id else None
-    return _Node(ident, term.label, represents, {"type": kind, "word": list(term.words)}, box)
+    return _Node(ident, term_label(term), represents, {"type": kind, "word": list(term.words)}, box)
 
 
 def network_nodes(pathway: Pathway) -> list[_Node]:
@@ -115,7 +112,7 @@ def network_nodes(pathway: Pathway) -> list[_Node]:
     nodes: list[_Node] = []
 
     def gene(g: Gene, box: Box) -> None:
-        nodes.append(_Node(len(nodes), g.symbol, identifiers.curie("ncbigene", g.entrez), _gene_attrs(g), box))
+        nodes.append(_Node(len(nodes), gene_label(g), identifiers.curie("ncbigene", g.entrez), _gene_attrs(g), box))
 
     for g, box in zip(pathway.singles, layout.singles):
         gene(g, box)
@@ -278,6 +275,10 @@ class _CxBase(Exporter):
         stream.write(_dump(self.document(pathway)))
 
     def document(self, pathway: Pathway) -> list[dict[str, Any]]:
+        """The CX document of one figure."""
+        return self.assemble(network_nodes(pathway), network_attributes(pathway))
+
+    def assemble(self, nodes: list[_Node], attributes: dict[str, Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
 
 
@@ -293,10 +294,9 @@ class Cx1Exporter(_CxBase):
     def problems(self, doc: Any) -> tuple[list[str], list[str]]:
         return cx1_problems(doc)
 
-    def document(self, pathway: Pathway) -> list[dict[str, Any]]:
-        nodes = network_nodes(pathway)
+    def assemble(self, nodes: list[_Node], attributes: dict[str, Any]) -> list[dict[str, Any]]:
         net_attrs = []
-        for key, value in network_attributes(pathway).items():
+        for key, value in attributes.items():
             element: dict[str, Any] = {"n": key, "v": value}
             if NETWORK_TYPES[key] != "string":
                 element["d"] = NETWORK_TYPES[key]
@@ -339,6 +339,18 @@ def _cx1_discrete(column: str, pairs: list[tuple[str, str]]) -> str:
 
 def _cx1_style(nodes: list[_Node]) -> list[dict[str, Any]]:
     """cyVisualProperties: network defaults, node/edge defaults with type mappings, box-size bypasses."""
+    style = list(_cx1_defaults())
+    for node in nodes:
+        width, height = _size(node)
+        if (width, height) != DEFAULT_SIZE:
+            style.append({"properties_of": "nodes", "applies_to": node.id,
+                          "properties": {"NODE_WIDTH": str(width), "NODE_HEIGHT": str(height)}})
+    return style
+
+
+@lru_cache(maxsize=1)
+def _cx1_defaults() -> tuple[dict[str, Any], ...]:
+    """The figure-independent part of the CX1 style, built once (shared: never mutated)."""
     types = list(PALETTE)
     node_defaults = {
         "NODE_SHAPE": "ROUND_RECTANGLE", "NODE_FILL_COLOR": "#FFFFFF", "NODE_BORDER_PAINT": "#555555",
@@ -358,19 +370,13 @@ def _cx1_style(nodes: list[_Node]) -> list[dict[str, Any]]:
                                 "definition": _cx1_discrete("type", [("proteinfamily", "N,N,c,0.00,3.00")])},
         "NODE_TOOLTIP": {"type": "PASSTHROUGH", "definition": "COL=represents,T=string"},
     }
-    style: list[dict[str, Any]] = [
+    return (
         {"properties_of": "network", "properties": {"NETWORK_BACKGROUND_PAINT": "#FFFFFF"}},
         {"properties_of": "nodes:default", "properties": node_defaults,
          "dependencies": {"nodeSizeLocked": "false", "nodeCustomGraphicsSizeSync": "true"}, "mappings": mappings},
         {"properties_of": "edges:default",
          "properties": {"EDGE_STROKE_UNSELECTED_PAINT": "#888888", "EDGE_WIDTH": "1.5"}},
-    ]
-    for node in nodes:
-        width, height = _size(node)
-        if (width, height) != DEFAULT_SIZE:
-            style.append({"properties_of": "nodes", "applies_to": node.id,
-                          "properties": {"NODE_WIDTH": str(width), "NODE_HEIGHT": str(height)}})
-    return style
+    )
 
 
 class Cx2Exporter(_CxBase):
@@ -385,9 +391,7 @@ class Cx2Exporter(_CxBase):
     def problems(self, doc: Any) -> tuple[list[str], list[str]]:
         return cx2_problems(doc)
 
-    def document(self, pathway: Pathway) -> list[dict[str, Any]]:
-        nodes = network_nodes(pathway)
-        net_attrs = network_attributes(pathway)
+    def assemble(self, nodes: list[_Node], net_attrs: dict[str, Any]) -> list[dict[str, Any]]:
         cx_nodes, node_keys = [], {"name": None}
         for node in nodes:
             values: dict[str, Any] = {"name": node.name}
@@ -423,8 +427,9 @@ def _cx2_discrete(vp_values: list[tuple[str, Any]]) -> dict[str, Any]:
                                                "map": [{"v": v, "vp": vp} for v, vp in vp_values]}}
 
 
+@lru_cache(maxsize=1)
 def _cx2_style() -> dict[str, Any]:
-    """visualProperties: defaults plus mappings by node type, each with definition.type."""
+    """visualProperties: defaults plus mappings by node type, each with definition.type (built once, shared)."""
     types = list(PALETTE)
     label_top = {"HORIZONTAL_ALIGN": "center", "VERTICAL_ALIGN": "top", "HORIZONTAL_ANCHOR": "center",
                  "VERTICAL_ANCHOR": "top", "MARGIN_X": 0.0, "MARGIN_Y": 3.0, "JUSTIFICATION": "center"}

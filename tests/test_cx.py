@@ -1,0 +1,294 @@
+"""CX1 / CX2 exporters: content, layout, style, NDEx server rules, ndex2 loading, speed, corpus."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+
+import pytest
+
+from exporters import identifiers
+from exporters.layout import layout_pathway
+from exporters.pathway import make_pathway
+from exporters.registry import ExportError, create
+from exporters.formats.cx import Cx1Exporter, Cx2Exporter
+
+from conftest import SHARED
+
+REFERENCE = SHARED / "reference" / "cx"
+CX1, CX2 = Cx1Exporter(), Cx2Exporter()
+
+
+def aspects(doc):
+    """{aspect name: all its elements} of a CX1 or CX2 document."""
+    found = {}
+    for fragment in doc:
+        for name, elements in fragment.items():
+            if isinstance(elements, list):
+                found.setdefault(name, []).extend(elements)
+    return found
+
+
+def node_count(pathway):
+    return (len(pathway.singles) + len(pathway.chemicals) + len(pathway.diseases)
+            + sum(1 + len(f.members) for f in pathway.families))
+
+
+@pytest.fixture(scope="module")
+def rich(seed_pathways):
+    """The seed with singles, families, chemicals and diseases."""
+    return max(seed_pathways, key=lambda p: (bool(p.families and p.chemicals and p.diseases), node_count(p)))
+
+
+def test_registered_and_deterministic(seed_pathways):
+    assert type(create("cx")) is Cx1Exporter and type(create("cx2")) is Cx2Exporter
+    for pathway in seed_pathways:
+        for exporter in (CX1, CX2):
+            data = exporter.to_bytes(pathway)
+            assert data == exporter.to_bytes(pathway) == exporter.to_bytes(make_pathway(pathway.figure))
+            assert data.endswith(b"]\n") and data.count(b"\n") == len(json.loads(data))
+
+
+def test_seeds_load_in_ndex2_with_our_counts(seed_pathways):
+    ndex2 = pytest.importorskip("ndex2")
+    from ndex2.cx2 import RawCX2NetworkFactory
+
+    for pathway in seed_pathways:
+        nice = ndex2.create_nice_cx_from_raw_cx(json.loads(CX1.to_bytes(pathway)))
+        cx2 = RawCX2NetworkFactory().get_cx2network(json.loads(CX2.to_bytes(pathway)))
+        assert len(nice.nodes) == len(cx2.get_nodes()) == node_count(pathway)
+        assert len(nice.edges) == len(cx2.get_edges()) == 0
+        assert nice.get_name() == cx2.get_name() == pathway.figure.title
+        first = pathway.singles[0]
+        assert nice.get_node(0)["r"] == cx2.get_node(0)["v"]["represents"] == f"ncbigene:{first.entrez}"
+        assert nice.get_node_attribute_value(0, "alias") == cx2.get_node(0)["v"]["alias"]
+
+
+def test_network_attributes(rich):
+    net = aspects(json.loads(CX2.to_bytes(rich)))["networkAttributes"][0]
+    fig = rich.figure
+    assert net["name"] == fig.title and net["pfocrId"] == fig.figid and net["pmcId"] == fig.pmcid
+    assert f'href="{fig.figure_url}"' in net["description"] and net["figureLink"] == fig.figure_url
+    assert f'<a href="{fig.paper_url}">' in net["reference"] and "<b>" in net["reference"]
+    assert net["organism"] == rich.organism and net["networkType"] == ["pathway"]
+    assert net["rights"] == "Waiver-No rights reserved (CC0)" and net["version"] and net["author"]
+    assert "PFOCR" in net["labels"] and net["rightsHolder"] == "WikiPathways"
+    assert json.loads(net["@context"]) == identifiers.context()
+    assert all(t.label in net["disease"] or (t.mesh_name or "") in net["disease"] for t in rich.diseases)
+    cx1 = aspects(json.loads(CX1.to_bytes(rich)))["networkAttributes"]
+    assert {a["n"]: a["v"] for a in cx1} == net
+    assert {a["n"]: a.get("d", "string") for a in cx1}["labels"] == "list_of_string"
+
+
+def test_nodes_genes_families_chemicals_diseases(rich):
+    doc = aspects(json.loads(CX2.to_bytes(rich)))
+    nodes = [n["v"] for n in doc["nodes"]]
+    assert [n["id"] for n in doc["nodes"]] == list(range(node_count(rich)))
+    by_type = {t: [n for n in nodes if n["type"] == t] for t in ("protein", "proteinfamily", "smallmolecule",
+                                                                  "disease")}
+    gene = next(g for g in rich.singles if g.xref.hgnc_id and g.xref.uniprot)
+    node = next(n for n in nodes if n.get("represents") == f"ncbigene:{gene.entrez}")
+    assert node["name"] == gene.symbol and node["word"] == list(gene.words)
+    assert node["alias"][:2] == [f"hgnc:{gene.xref.hgnc_id}", f"hgnc.symbol:{gene.symbol}"]
+    assert f"uniprot:{gene.xref.uniprot[0]}" in node["alias"]
+    # each family node is followed by one node per member gene
+    i = len(rich.singles)
+    for family in rich.families:
+        assert nodes[i]["type"] == "proteinfamily" and nodes[i]["name"] == family.name
+        assert nodes[i]["member"] == [f"hgnc.symbol:{m.symbol}" for m in family.members]
+        members = nodes[i + 1: i + 1 + len(family.members)]
+        assert [m["represents"] for m in members] == [f"ncbigene:{m.entrez}" for m in family.members]
+        i += 1 + len(family.members)
+    assert len(by_type["smallmolecule"]) == len(rich.chemicals)
+    assert all(n["represents"] == f"mesh:{t.mesh_id}" for n, t in zip(by_type["smallmolecule"], rich.chemicals)
+               if t.mesh_id)
+    assert [n["name"] for n in by_type["disease"]] == [t.label for t in rich.diseases]
+    declared = aspects(json.loads(CX2.to_bytes(rich)))["attributeDeclarations"][0]["nodes"]
+    assert declared["alias"] == declared["member"] == declared["word"] == {"d": "list_of_string"}
+
+
+def test_layout_and_style_open_the_network_as_drawn(rich):
+    layout = layout_pathway(rich)
+    boxes = [*layout.singles]
+    for frame, members in zip(layout.families, layout.members):
+        boxes += [frame, *members]
+    boxes += [*layout.chemicals, *layout.diseases]
+    cx1 = aspects(json.loads(CX1.to_bytes(rich)))
+    assert [(c["node"], c["x"], c["y"]) for c in cx1["cartesianLayout"]] == [
+        (i, round(b.x, 2), round(b.y, 2)) for i, b in enumerate(boxes)]
+    cx2 = aspects(json.loads(CX2.to_bytes(rich)))
+    assert [(n["x"], n["y"]) for n in cx2["nodes"]] == [(c["x"], c["y"]) for c in cx1["cartesianLayout"]]
+    style = cx2["visualProperties"][0]
+    mappings = {**style["nodeMapping"], **style["edgeMapping"]}
+    assert mappings["NODE_LABEL"]["definition"] == {"attribute": "name", "type": "string"}
+    assert all("type" in m["definition"] for m in mappings.values())
+    colours = {e["v"]: e["vp"] for e in mappings["NODE_BACKGROUND_COLOR"]["definition"]["map"]}
+    assert len({colours[t] for t in ("protein", "proteinfamily", "smallmolecule", "disease")}) == 4
+    family_id = len(rich.singles)
+    frame = layout.families[0]
+    assert {"id": family_id, "v": {"NODE_WIDTH": round(frame.width), "NODE_HEIGHT": round(frame.height)}} in [
+        {"id": b["id"], "v": {k: round(v) for k, v in b["v"].items()}} for b in cx2["nodeBypasses"]]
+    vp = {e["properties_of"]: e for e in cx1["cyVisualProperties"]}
+    assert vp["nodes:default"]["mappings"]["NODE_LABEL"] == {"type": "PASSTHROUGH", "definition": "COL=name,T=string"}
+
+
+@pytest.mark.parametrize("name", ["ndex2-client_glypican2.cx", "pfocr-example.cx",
+                                  "ndex2-client_glypican2.cx2", "pfocr-example.cx2"])
+def test_accepts_real_ndex_files(name):
+    path = REFERENCE / name
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    (CX2 if name.endswith(".cx2") else CX1).validate(path.read_bytes(), name)
+
+
+def _cx1_mutations():
+    def first(doc, name):
+        return next(f[name] for f in doc if name in f)
+
+    def dup_node(doc):
+        first(doc, "nodes").append(dict(first(doc, "nodes")[0]))
+
+    def dangling_edge(doc):
+        doc.insert(-1, {"edges": [{"@id": 0, "s": 0, "t": 999}]})
+        first(doc, "metaData").append({"name": "edges", "elementCount": 1})
+
+    def bad_po(doc):
+        first(doc, "nodeAttributes")[0]["po"] = 4242
+
+    def bad_layout(doc):
+        first(doc, "cartesianLayout")[0]["node"] = 777
+
+    def two_types(doc):
+        first(doc, "nodeAttributes").append({"po": 0, "n": "type", "v": 3, "d": "long"})
+
+    def uncastable(doc):
+        first(doc, "nodeAttributes").append({"po": 0, "n": "score", "v": "high", "d": "double"})
+
+    def context_twice(doc):
+        doc.insert(-1, {"@context": [{"ncbigene": "https://identifiers.org/ncbigene:"}]})
+
+    return [
+        ("fragment with two aspects", lambda doc: doc[2].update(x=[]), "Expecting aspect name as a field name"),
+        ("aspect before metaData", lambda doc: doc.insert(1, doc.pop(2)), "MetaData is expected at the beginning"),
+        ("no metaData", lambda doc: doc.pop(1), "No CX metadata found"),
+        ("no status", lambda doc: doc.pop(), "ends without a Status object"),
+        ("aspect after post-metaData", lambda doc: doc.insert(-1, {"metaData": []}) or doc.insert(-1, {"x": [{}]}),
+         "Only status aspect is allowed after post metadata section"),
+        ("error status", lambda doc: doc[-1]["status"][0].update(error="boom", success=False),
+         "Error status received in CX document. Error message: boom"),
+        ("no nodes metaData", lambda doc: first(doc, "metaData").pop(1), "Nodes aspect is missing."),
+        ("duplicate node id", dup_node, "Duplicate Id 0 found in aspect nodes"),
+        ("dangling edge", dangling_edge, "missing elements in aspect nodes, and these are the element ids that are "
+                                         "referenced in other aspects but missing in this aspect: 999 in edges."),
+        ("dangling po", bad_po, "4242 in nodeAttributes"),
+        ("dangling layout node", bad_layout, "777 in cartesianLayout"),
+        ("two data types", two_types, "Data type error in attribute type of aspect nodes: data type LONG is "
+                                      "inconsistent with previously declared data type STRING"),
+        ("uncastable value", uncastable, "can not be cast to double"),
+        ("@context twice", context_twice, "'@context' is definded a network attribute and an aspect"),
+        ("schema: numeric node name", lambda doc: first(doc, "nodes")[0].update(n=5), "schema cx1-ndex"),
+    ]
+
+
+@pytest.mark.parametrize("what,mutate,message", _cx1_mutations(), ids=[m[0] for m in _cx1_mutations()])
+def test_cx1_server_rules_fire(seed_pathways, what, mutate, message):
+    doc = json.loads(CX1.to_bytes(seed_pathways[0]))
+    mutate(doc)
+    with pytest.raises(ExportError, match="^broken.cx: cx: ") as caught:
+        CX1.validate(json.dumps(doc).encode(), "broken.cx")
+    assert message in str(caught.value)
+
+
+def test_cx1_count_mismatch_is_only_strict(seed_pathways):
+    doc = json.loads(CX1.to_bytes(seed_pathways[0]))
+    doc[1]["metaData"][1]["elementCount"] += 1
+    CX1.validate(json.dumps(doc).encode(), "x.cx")  # NDEx only warns
+    with pytest.raises(ExportError, match="Element count mismatch in aspect nodes"):
+        CX1.check(json.dumps(doc).encode(), "x.cx", strict=True)
+
+
+def _cx2_mutations():
+    def part(doc, name):
+        return next(f[name] for f in doc if name in f)
+
+    def undeclared(doc):
+        part(doc, "nodes")[0]["v"]["colour"] = "red"
+
+    def uncastable(doc):
+        part(doc, "attributeDeclarations")[0]["nodes"]["rank"] = {"d": "long"}
+        part(doc, "nodes")[0]["v"]["rank"] = "first"
+
+    def alias_misuse(doc):
+        part(doc, "attributeDeclarations")[0]["nodes"]["name"] = {"d": "string", "a": "n"}
+
+    def dangling_edge(doc):
+        doc.insert(-1, {"edges": [{"id": 0, "s": 0, "t": 999}]})
+
+    def no_xy(doc):
+        del part(doc, "nodes")[1]["x"], part(doc, "nodes")[1]["y"]
+
+    return [
+        ("no CXVersion", lambda doc: doc.pop(0), "The first element in CX2 must be the CXVersion object"),
+        ("no status", lambda doc: doc.pop(), "ends without a status aspect"),
+        ("undeclared attribute", undeclared, "Attribute colour is not declared in attributeDeclarations aspect."),
+        ("uncastable", uncastable, "Value 'first' of attribute rank in aspect nodes can not be cast to long."),
+        ("full name next to alias", alias_misuse, "Attribute name is declared with an alias"),
+        ("two networkAttributes", lambda doc: part(doc, "networkAttributes").append({}),
+         "Only one networkAttributes element is allowed in CX."),
+        ("count mismatch", lambda doc: part(doc, "metaData")[2].update(elementCount=1),
+         "Element count mismatch in aspect nodes: metaData has 1"),
+        ("duplicate node", lambda doc: part(doc, "nodes").append(copy.deepcopy(part(doc, "nodes")[0])),
+         "Duplicate Id 0 found in aspect nodes"),
+        ("dangling edge", dangling_edge, "999 in edges"),
+        ("coordinates all-or-none", no_xy, "Coordinates missing in node 1"),
+        ("bypass of missing node", lambda doc: part(doc, "nodeBypasses")[0].update(id=555), "555 in nodeBypasses"),
+        ("schema: x without y", lambda doc: part(doc, "nodes")[0].pop("y") and part(doc, "nodes")[1].pop("y"),
+         "schema cx2"),
+    ]
+
+
+@pytest.mark.parametrize("what,mutate,message", _cx2_mutations(), ids=[m[0] for m in _cx2_mutations()])
+def test_cx2_server_rules_fire(rich, what, mutate, message):
+    doc = json.loads(CX2.to_bytes(rich))
+    mutate(doc)
+    with pytest.raises(ExportError, match="^broken.cx2: cx2: ") as caught:
+        CX2.validate(json.dumps(doc).encode(), "broken.cx2")
+    assert message in str(caught.value)
+
+
+def test_not_json_or_not_an_array_is_rejected():
+    with pytest.raises(ExportError, match="not JSON"):
+        CX1.validate(b"[{", "x.cx")
+    with pytest.raises(ExportError, match="illegal cx json format: expected to start with an array"):
+        CX1.validate(b'{"nodes": []}', "x.cx")
+
+
+def test_corpus_exports_and_validates(corpus_dir):
+    from exporters.bulk import read_bulk
+
+    ndex2 = pytest.importorskip("ndex2")
+    from ndex2.cx2 import RawCX2NetworkFactory
+
+    count = 0
+    for figure in read_bulk(corpus_dir):
+        pathway = make_pathway(figure)
+        cx1, cx2 = CX1.to_bytes(pathway), CX2.to_bytes(pathway)  # raise ExportError on any violation
+        if count % 400 == 0:
+            nodes = node_count(pathway)
+            assert len(ndex2.create_nice_cx_from_raw_cx(json.loads(cx1)).nodes) == nodes
+            assert len(RawCX2NetworkFactory().get_cx2network(json.loads(cx2)).get_nodes()) == nodes
+        count += 1
+    assert count > 3000
+
+
+def test_examples_are_current(seed_pathways):
+    from conftest import ROOT
+
+    folder = ROOT / "examples" / "cx"
+    shipped = sorted(itertools.chain(folder.glob("*.cx"), folder.glob("*.cx2")))
+    assert shipped, "examples/cx holds one seed's .cx and .cx2"
+    by_id = {p.figure.figid: p for p in seed_pathways}
+    for path in shipped:
+        exporter = CX2 if path.suffix == ".cx2" else CX1
+        assert path.read_bytes() == exporter.to_bytes(by_id[path.stem])
