@@ -1,0 +1,643 @@
+"""``gpml`` and ``gpml2021``: WikiPathways GPML 2013a and 2021 draft pathways.
+
+One DataNode per gene (label = current HGNC symbol, Xref NCBI Gene, HGNC id
+and symbol as Attributes/Properties, OCR word as ``Comment Source="OCR"``),
+FamPlex families as groups of member nodes with the family name shown,
+chemicals (Metabolite) and diseases (Disease) with MeSH Xrefs, a title
+Label, the caption as description and the paper as a citation. Layout comes
+from :mod:`exporters.layout`. Output is assembled as text, then checked
+against the dialect's XSD plus the references the XSD leaves unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import IO
+
+from lxml import etree
+
+from ..identifiers import PREFIXES, bridgedb
+from ..layout import (GROUP_LABEL, GROUP_PAD, MARGIN, TITLE_FONT, Box, Layout, gene_label, layout_pathway,
+                      term_label)
+from ..pathway import Family, Gene, Pathway, Term
+from ..registry import Exporter, ExportError
+from ..resources import schema_path
+from ..xrefs import UNKNOWN, RENAMED
+
+NS_2013A = "http://pathvisio.org/GPML/2013a"
+NS_2021 = "http://pathvisio.org/GPML/2021"
+XSD = {NS_2013A: "GPML2013a.xsd", NS_2021: "GPML2021.xsd"}
+DIALECT = {NS_2013A: "2013a", NS_2021: "2021"}
+BP = "http://www.biopax.org/release/biopax-level3.owl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+URL_DB = "URL"  # bp:DB value WikiPathways uses for a web-address reference (not a database)
+SOURCE = "PFOCR"  # Data-Source / source: marks our own files (curator checks apply to them)
+LICENSE = "CC0"
+MAX_TITLE = 100  # WikiPathways curator check: titles longer than this are flagged
+INFOBOX_ROOM = 60.0
+ZORDER = {"DataNode": 32768, "Label": 28672}
+COLOR = {"Metabolite": "0000ff", "Disease": "993300"}
+SHAPE = {"Disease": "RoundedRectangle"}
+
+_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_NCNAME = re.compile(r"[^A-Za-z0-9_.\-]+")
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                       "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def clean(text: str) -> str:
+    """Text with the characters XML 1.0 forbids removed."""
+    return _ILLEGAL.sub("", text)
+
+
+def _a(text: str) -> str:
+    return clean(text).translate(_ATTR)
+
+
+def _t(text: str) -> str:
+    return clean(text).replace("\r", "").translate(_TEXT)
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
+
+
+# --------------------------------------------------------------------------- content (dialect-neutral)
+
+@dataclass
+class _Node:
+    id: str
+    label: str
+    type: str  # GeneProduct | Metabolite | Disease
+    xref: tuple[str, str] | None  # (prefix, local id)
+    box: Box
+    group: str | None = None  # group id
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (source, text)
+    xref_props: list[tuple[str, str]] = field(default_factory=list)  # (prefix, local id), more xrefs
+    props: list[tuple[str, str]] = field(default_factory=list)  # (pfocr key, value)
+
+
+@dataclass
+class _Label:
+    id: str
+    text: str
+    box: Box
+    font_size: int = 12
+    bold: bool = False
+    group: str | None = None
+    href: str = ""
+
+
+@dataclass
+class _Group:
+    id: str
+    name: str
+    box: Box
+    fplx: str | None
+    words: tuple[str, ...]
+
+
+@dataclass
+class _Content:
+    figid: str
+    title: str
+    organism: str | None
+    description: str
+    xref_props: list[tuple[str, str]]
+    props: list[tuple[str, str]]
+    citation: tuple[str, str, str] | None  # (prefix or URL_DB, id, url)
+    width: float
+    height: float
+    nodes: list[_Node]
+    labels: list[_Label]
+    groups: list[_Group]
+    figure: object
+
+
+class _Ids:
+    """Deterministic NCName ids derived from content; collisions get a numeric suffix."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def __call__(self, kind: str, key: str) -> str:
+        base = f"{kind}_{_NOT_NCNAME.sub('_', key).strip('_') or 'x'}"
+        ident, n = base, 1
+        while ident in self.taken:
+            n += 1
+            ident = f"{base}_{n}"
+        self.taken.add(ident)
+        return ident
+
+
+def short_title(title: str) -> str:
+    """The title cut to MAX_TITLE characters at a word boundary, with an ellipsis when cut."""
+    title = " ".join(clean(title).split())
+    if len(title) <= MAX_TITLE:
+        return title
+    cut = title[:MAX_TITLE - 1]
+    if " " in cut[MAX_TITLE // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _description(pathway: Pathway) -> str:
+    fig = pathway.figure
+    caption = " ".join(clean(fig.caption).split())
+    if caption:
+        return caption
+    where = f" of {fig.papertitle.strip()}" if fig.papertitle.strip() else ""
+    return f"{fig.number or 'Figure'}{where} ({fig.pmcid or fig.figid}), read by PFOCR."
+
+
+def _content(pathway: Pathway, layout: Layout) -> _Content:
+    fig = pathway.figure
+    ids = _Ids()
+    full_title = " ".join(clean(fig.title).split()) or fig.figid
+    title = short_title(full_title)
+    props = [("pfocr_figid", fig.figid), ("pfocr_pmcid", fig.pmcid), ("pfocr_figure_number", fig.number),
+             ("pfocr_figure_url", fig.figure_url), ("pfocr_page", fig.pfocr_url),
+             ("pfocr_paper_title", fig.papertitle), ("pfocr_reference", fig.reftext),
+             ("pfocr_doi", fig.doi or ""), ("pfocr_year", fig.year or ""), ("pfocr_journal", fig.journal_title or "")]
+    if title != full_title:
+        props.append(("pfocr_title", full_title))
+    props = [(k, " ".join(clean(v).split())) for k, v in props if v and v.strip()]
+    if fig.doi:
+        citation = ("doi", fig.doi.strip(), f"https://doi.org/{fig.doi.strip()}")
+    elif fig.pmcid:
+        citation = ("pmc", fig.pmcid, fig.paper_url)
+    else:
+        citation = None
+    xref_props = [("ncbitaxon", pathway.taxon)] if pathway.taxon else []
+
+    nodes: list[_Node] = []
+    family_words = {w for f in pathway.families for w in f.words}
+    for gene, box in zip(pathway.singles, layout.singles):
+        words = [w for w in gene.words if w not in family_words] or list(gene.words)
+        nodes.append(_gene_node(ids("n", gene.entrez), gene, box, None, words))
+    groups, labels = [], []
+    labels.append(_Label(ids("title", "label"), "\n".join(layout.title_lines), layout.title,
+                         TITLE_FONT, True, href=fig.figure_url))
+    for family, frame, boxes in zip(pathway.families, layout.families, layout.members):
+        gid = ids("fam", family.name)
+        groups.append(_Group(gid, family.name, frame, family.fplx_id, family.words))
+        labels.append(_Label(ids("famlabel", family.name), family.name, _name_box(frame), 12, True, gid))
+        for gene, box in zip(family.members, boxes):
+            nodes.append(_gene_node(ids("m", f"{family.name}_{gene.entrez}"), gene, box, gid, family.words))
+    for kind, terms, boxes in (("Metabolite", pathway.chemicals, layout.chemicals),
+                               ("Disease", pathway.diseases, layout.diseases)):
+        for term, box in zip(terms, boxes):
+            nodes.append(_term_node(ids("c" if kind == "Metabolite" else "d", term.mesh_id or term.label),
+                                    term, kind, box))
+    return _Content(fig.figid, title, pathway.organism, _description(pathway), xref_props, props, citation,
+                    layout.width, layout.height, nodes, labels, groups, fig)
+
+
+def _name_box(frame: Box) -> Box:
+    """Where a family's name sits: the band above its members inside the group frame."""
+    height = GROUP_LABEL - 4
+    return Box(frame.x, frame.top + GROUP_PAD + height / 2, frame.width - 2 * GROUP_PAD, height)
+
+
+def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Iterable[str]) -> _Node:
+    x = gene.xref
+    node = _Node(ident, clean(gene_label(gene)).strip() or gene.entrez, "GeneProduct", ("ncbigene", gene.entrez),
+                 box, group, [("OCR", w) for w in words if clean(w).strip()])
+    if x.hgnc_id:
+        node.xref_props.append(("hgnc", x.hgnc_id))
+    if x.status != UNKNOWN:
+        node.xref_props.append(("hgnc.symbol", x.symbol))
+    if x.ensembl:
+        node.xref_props.append(("ensembl", x.ensembl))
+    node.xref_props += [("uniprot", u) for u in x.uniprot]
+    if x.status == RENAMED:
+        node.props.append(("pfocr_record_symbol", x.record_symbol))
+    if x.name:
+        node.props.append(("pfocr_gene_name", x.name))
+    return node
+
+
+def _term_node(ident: str, term: Term, kind: str, box: Box) -> _Node:
+    label = clean(term_label(term)).strip() or term.mesh_name or term.mesh_id or "?"
+    node = _Node(ident, label, kind, ("mesh", term.mesh_id) if term.mesh_id else None, box,
+                 comments=[("OCR", w) for w in term.words if clean(w).strip()])
+    if term.mesh_name and term.mesh_name != label:
+        node.props.append(("pfocr_mesh_name", term.mesh_name))
+    return node
+
+
+# --------------------------------------------------------------------------- writers
+
+def _write_2013a(c: _Content) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+           f'<Pathway xmlns="{NS_2013A}" Name="{_a(c.title)}"']
+    if c.organism:
+        out.append(f' Organism="{_a(c.organism)}"')
+    out.append(f' Data-Source="{SOURCE}" Version="{_a(c.figid)}" License="{LICENSE}">\n')
+    out.append(f'  <Comment Source="WikiPathways-description">{_t(c.description)}</Comment>\n')
+    if c.citation:
+        out.append("  <BiopaxRef>cite</BiopaxRef>\n")
+    out += _attributes_2013a(c.xref_props, c.props, "  ")
+    out.append(f'  <Graphics BoardWidth="{_f(c.width)}" BoardHeight="{_f(c.height + INFOBOX_ROOM)}" />\n')
+    for n in c.nodes:
+        group = f' GroupRef="{n.group}"' if n.group else ""
+        out.append(f'  <DataNode TextLabel="{_a(n.label)}" GraphId="{n.id}" Type="{n.type}"{group}>\n')
+        out += [f'    <Comment Source="{_a(s)}">{_t(t)}</Comment>\n' for s, t in n.comments]
+        out += _attributes_2013a(n.xref_props, n.props, "    ")
+        color = f' Color="{COLOR[n.type]}"' if n.type in COLOR else ""
+        shape = f' ShapeType="{SHAPE[n.type]}"' if n.type in SHAPE else ""
+        out.append(f'    <Graphics {_box_2013a(n.box)} ZOrder="{ZORDER["DataNode"]}" FontSize="12" '
+                   f'Valign="Middle"{color}{shape} />\n')
+        db, ident = (bridgedb(n.xref[0]), n.xref[1]) if n.xref else ("", "")
+        out.append(f'    <Xref Database="{_a(db)}" ID="{_a(ident)}" />\n  </DataNode>\n')
+    for lab in c.labels:
+        extra = (f' GroupRef="{lab.group}"' if lab.group else "") + (f' Href="{_a(lab.href)}"' if lab.href else "")
+        weight = ' FontWeight="Bold"' if lab.bold else ""
+        out.append(f'  <Label TextLabel="{_a(lab.text)}" GraphId="{lab.id}"{extra}>\n'
+                   f'    <Graphics {_box_2013a(lab.box)} ZOrder="{ZORDER["Label"]}"{weight} '
+                   f'FontSize="{lab.font_size}" Valign="Middle" />\n  </Label>\n')
+    for g in c.groups:
+        # Style None draws the group frame in PathVisio 3 (libGPML reads it as 2021 type "Group")
+        out.append(f'  <Group GroupId="{g.id}" GraphId="{g.id}_g" Style="None" TextLabel="{_a(g.name)}">\n')
+        out += [f'    <Comment Source="OCR">{_t(w)}</Comment>\n' for w in g.words if clean(w).strip()]
+        out += _attributes_2013a([("fplx", g.fplx)] if g.fplx else [], [], "    ")
+        out.append("  </Group>\n")
+    out.append(f'  <InfoBox CenterX="{_f(MARGIN)}" CenterY="{_f(c.height + 10)}" />\n')
+    if c.citation:
+        out.append(_biopax(c))
+    out.append("</Pathway>\n")
+    return "".join(out)
+
+
+def _box_2013a(b: Box) -> str:
+    return f'CenterX="{_f(b.x)}" CenterY="{_f(b.y)}" Width="{_f(b.width)}" Height="{_f(b.height)}"'
+
+
+def _attributes_2013a(xref_props: list[tuple[str, str]], props: list[tuple[str, str]], pad: str) -> list[str]:
+    pairs = [(_key_2013a(p), v) for p, v in xref_props] + props
+    return [f'{pad}<Attribute Key="{_a(k)}" Value="{_a(v)}" />\n' for k, v in pairs]
+
+
+def _key_2013a(prefix: str) -> str:
+    """2013a Attribute key for a cross-reference: its BridgeDb name, else its Bioregistry prefix."""
+    return PREFIXES[prefix].bridgedb or PREFIXES[prefix].prefix
+
+
+def _biopax(c: _Content) -> str:
+    prefix, ident, url = c.citation
+    db, ident = (bridgedb(prefix), ident) if prefix == "doi" else (URL_DB, url)
+    fig = c.figure
+    fields = [("ID", ident), ("DB", db), ("TITLE", fig.papertitle), ("SOURCE", fig.journal_title or ""),
+              ("YEAR", fig.year or "")]
+    body = "".join(f'      <bp:{tag} rdf:datatype="{XSD_STRING}">{_t(" ".join(v.split()))}</bp:{tag}>\n'
+                   for tag, v in fields if v and v.strip())
+    return (f'  <Biopax>\n    <bp:PublicationXref xmlns:bp="{BP}" xmlns:rdf="{RDF}" rdf:id="cite">\n'
+            f'{body}    </bp:PublicationXref>\n  </Biopax>\n')
+
+
+def _write_2021(c: _Content) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+           f'<Pathway xmlns="{NS_2021}" title="{_a(c.title)}"']
+    if c.organism:
+        out.append(f' organism="{_a(c.organism)}"')
+    out.append(f' source="{SOURCE}" version="{_a(c.figid)}" license="{LICENSE}">\n')
+    out.append(f"  <Description>{_t(c.description)}</Description>\n")
+    out += _properties_2021(c.xref_props, c.props, "  ")
+    if c.citation:
+        out.append('  <CitationRef elementRef="cite" />\n')
+    out.append(f'  <Graphics boardWidth="{_f(c.width)}" boardHeight="{_f(c.height)}" />\n')
+    if c.nodes:
+        out.append("  <DataNodes>\n")
+        for n in c.nodes:
+            group = f' groupRef="{n.group}"' if n.group else ""
+            out.append(f'    <DataNode elementId="{n.id}" textLabel="{_a(n.label)}" type="{n.type}"{group}>\n')
+            if n.xref:
+                out.append(f'      <Xref identifier="{_a(n.xref[1])}" dataSource="{_ds(n.xref[0])}" />\n')
+            color = f' textColor="{COLOR[n.type]}" borderColor="{COLOR[n.type]}"' if n.type in COLOR else ""
+            shape = f' shapeType="{SHAPE[n.type]}"' if n.type in SHAPE else ""
+            out.append(f'      <Graphics {_box_2021(n.box)} fontSize="12" vAlign="Middle"{color}{shape} '
+                       f'zOrder="{ZORDER["DataNode"]}" />\n')
+            out += [f'      <Comment source="{_a(s)}">{_t(t)}</Comment>\n' for s, t in n.comments]
+            out += _properties_2021(n.xref_props, n.props, "      ")
+            out.append("    </DataNode>\n")
+        out.append("  </DataNodes>\n")
+    out.append("  <Labels>\n")
+    for lab in c.labels:
+        extra = (f' groupRef="{lab.group}"' if lab.group else "") + (f' href="{_a(lab.href)}"' if lab.href else "")
+        weight = ' fontWeight="Bold"' if lab.bold else ""
+        out.append(f'    <Label elementId="{lab.id}" textLabel="{_a(lab.text)}"{extra}>\n'
+                   f'      <Graphics {_box_2021(lab.box)}{weight} fontSize="{lab.font_size}" vAlign="Middle" '
+                   f'borderWidth="0.0" fillColor="ffffff" shapeType="None" zOrder="{ZORDER["Label"]}" />\n'
+                   f'    </Label>\n')
+    out.append("  </Labels>\n")
+    if c.groups:
+        out.append("  <Groups>\n")
+        for g in c.groups:
+            out.append(f'    <Group elementId="{g.id}" textLabel="{_a(g.name)}" type="Group">\n')
+            if g.fplx:
+                out.append(f'      <Xref identifier="{_a(g.fplx)}" dataSource="{_ds("fplx")}" />\n')
+            out.append(f'      <Graphics {_box_2021(g.box)} />\n')
+            out += [f'      <Comment source="OCR">{_t(w)}</Comment>\n' for w in g.words if clean(w).strip()]
+            out.append("    </Group>\n")
+        out.append("  </Groups>\n")
+    if c.citation:
+        prefix, ident, url = c.citation
+        out.append(f'  <Citations>\n    <Citation elementId="cite">\n'
+                   f'      <Xref identifier="{_a(ident)}" dataSource="{_ds(prefix)}" />\n'
+                   f'      <Url link="{_a(url)}" />\n    </Citation>\n  </Citations>\n')
+    out.append("</Pathway>\n")
+    return "".join(out)
+
+
+def _box_2021(b: Box) -> str:
+    return f'centerX="{_f(b.x)}" centerY="{_f(b.y)}" width="{_f(b.width)}" height="{_f(b.height)}"'
+
+
+def _properties_2021(xref_props: list[tuple[str, str]], props: list[tuple[str, str]], pad: str) -> list[str]:
+    pairs = [(_ds(p), v) for p, v in xref_props] + props
+    return [f'{pad}<Property key="{_a(k)}" value="{_a(v)}" />\n' for k, v in pairs]
+
+
+def _ds(prefix: str) -> str:
+    """GPML 2021 dataSource: the compact-identifier (Bioregistry) prefix."""
+    return PREFIXES[prefix].prefix
+
+
+# --------------------------------------------------------------------------- validation
+
+@lru_cache(maxsize=None)
+def _schema(namespace: str) -> etree.XMLSchema:
+    """The parsed XSD of one dialect (parsed once per process)."""
+    return etree.XMLSchema(etree.parse(str(schema_path(XSD[namespace]))))
+
+
+def _parse(data: bytes) -> etree._Element:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"not well-formed XML: {exc}") from None
+    namespace = etree.QName(root).namespace
+    if namespace not in XSD:
+        raise ValueError(f"line {root.sourceline}: root element <{etree.QName(root).localname}> is in namespace "
+                         f"{namespace or '(none)'}, not GPML 2013a ({NS_2013A}) or 2021 ({NS_2021})")
+    return root
+
+
+def problems(data: bytes) -> list[str]:
+    """Everything wrong with a GPML file of either dialect, each naming its line ([] when valid).
+
+    Every file: well-formed, its dialect's XSD, unique ids and resolving
+    GraphRef/GroupRef (2013a) or elementRef/groupRef/aliasRef (2021).
+    Files that declare themselves PFOCR output (Data-Source/source "PFOCR")
+    must also pass the WikiPathways curator checks and resolve their BiopaxRefs.
+    """
+    try:
+        root = _parse(data)
+    except ValueError as exc:
+        return [str(exc)]
+    namespace = etree.QName(root).namespace
+    schema = _schema(namespace)
+    if not schema.validate(root):
+        return [f"line {e.line}: {e.message}" for e in schema.error_log][:5]
+    ours = root.get("Data-Source" if namespace == NS_2013A else "source") == SOURCE
+    found = _refs_2013a(root, ours) if namespace == NS_2013A else _refs_2021(root)
+    if ours:
+        found += _curator(root, namespace)
+    return found
+
+
+def _refs_2013a(root: etree._Element, strict: bool) -> list[str]:
+    ns = f"{{{NS_2013A}}}"
+    found = []
+    graph_ids = {el.get("GraphId") for el in root.iter() if el.get("GraphId")}
+    group_ids: dict[str, int] = {}
+    for el in root.iter(f"{ns}Group"):
+        if el.get("GroupId") in group_ids:
+            found.append(f"line {el.sourceline}: GroupId {el.get('GroupId')!r} is used twice")
+        group_ids[el.get("GroupId")] = el.sourceline
+    biopax_ids = {el.get(f"{{{RDF}}}id") for el in root.iterfind(f"{ns}Biopax/*")}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("GraphRef") and el.get("GraphRef") not in graph_ids:
+            found.append(f"line {el.sourceline}: GraphRef {el.get('GraphRef')!r} names no GraphId")
+        if el.get("GroupRef") and el.get("GroupRef") not in group_ids:
+            found.append(f"line {el.sourceline}: GroupRef {el.get('GroupRef')!r} names no Group's GroupId")
+        if strict and el.tag == f"{ns}BiopaxRef" and (el.text or "").strip() not in biopax_ids:
+            found.append(f"line {el.sourceline}: BiopaxRef {el.text!r} names no Biopax publication")
+    return found
+
+
+REF_TARGETS_2021 = {"groupRef": "Group", "aliasRef": "Group"}
+REF_ELEMENTS_2021 = {"CitationRef": "Citation", "AnnotationRef": "Annotation", "EvidenceRef": "Evidence"}
+
+
+def _refs_2021(root: etree._Element) -> list[str]:
+    kinds = {el.get("elementId"): etree.QName(el).localname for el in root.iter() if el.get("elementId")}
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = etree.QName(el).localname
+        for attr in ("elementRef", "groupRef", "aliasRef"):
+            target = el.get(attr)
+            if target is None:
+                continue
+            want = REF_TARGETS_2021.get(attr) or REF_ELEMENTS_2021.get(local)
+            if target not in kinds:
+                found.append(f"line {el.sourceline}: {attr} {target!r} names no elementId")
+            elif want and kinds[target] != want:
+                found.append(f"line {el.sourceline}: {attr} {target!r} is a {kinds[target]}, not a {want}")
+    return found
+
+
+def _curator(root: etree._Element, namespace: str) -> list[str]:
+    """The WikiPathways curator checks that fit a generated pathway."""
+    old = namespace == NS_2013A
+    ns = f"{{{namespace}}}"
+    found = []
+    title = root.get("Name" if old else "title") or ""
+    if not title.strip() or len(title) > MAX_TITLE:
+        found.append(f"line {root.sourceline}: title must have 1..{MAX_TITLE} characters, has {len(title)}")
+    if old:
+        desc = [c.text for c in root.iterfind(f"{ns}Comment") if c.get("Source") == "WikiPathways-description"]
+    else:
+        desc = [c.text for c in root.iterfind(f"{ns}Description")]
+    if len(desc) != 1 or not (desc[0] or "").strip():
+        found.append(f"line {root.sourceline}: the pathway needs exactly one non-empty description")
+    integer = {(bridgedb("ncbigene") if old else _ds("ncbigene")): True,
+               (bridgedb("hgnc") if old else _ds("hgnc")): True,
+               (bridgedb("hgnc.symbol") if old else _ds("hgnc.symbol")): False}
+    for el in root.iter(f"{ns}DataNode", f"{ns}Label"):
+        label = el.get("TextLabel" if old else "textLabel") or ""
+        if not label.strip():
+            found.append(f"line {el.sourceline}: {etree.QName(el).localname} with an empty label")
+    for el in root.iter(f"{ns}Xref", f"{ns}Attribute", f"{ns}Property"):
+        if el.tag == f"{ns}Xref":
+            db, ident = (el.get("Database"), el.get("ID")) if old else (el.get("dataSource"), el.get("identifier"))
+        else:
+            db, ident = (el.get("Key"), el.get("Value")) if old else (el.get("key"), el.get("value"))
+        if db in integer and ident and ident.isdigit() != integer[db]:
+            want = "an integer" if integer[db] else "not an integer"
+            found.append(f"line {el.sourceline}: {db} id {ident!r} must be {want}")
+    return found
+
+
+# --------------------------------------------------------------------------- reading (preview, round trips)
+
+@dataclass
+class Drawing:
+    """What a GPML file of either dialect draws, read back in one shape."""
+
+    dialect: str
+    title: str
+    width: float
+    height: float
+    nodes: list[dict] = field(default_factory=list)  # id, label, type, prefix, ident, box, group
+    labels: list[dict] = field(default_factory=list)  # text, box, bold, size, group
+    groups: dict[str, dict] = field(default_factory=dict)  # id -> name, box (None in 2013a), fplx
+
+
+def _prefix_of(database: str) -> str:
+    for key, p in PREFIXES.items():
+        if database in (key, p.bridgedb):
+            return key
+    return database
+
+
+def read_gpml(data: bytes) -> Drawing:
+    """Read the nodes, labels and groups of a GPML file (raises ValueError when it is not GPML)."""
+    root = _parse(data)
+    old = etree.QName(root).namespace == NS_2013A
+    ns = f"{{{etree.QName(root).namespace}}}"
+    A = (lambda name: name) if old else (lambda name: name[0].lower() + name[1:])  # noqa: E731
+    graphics = root.find(f"{ns}Graphics")
+    drawing = Drawing(DIALECT[etree.QName(root).namespace], root.get(A("Name") if old else "title", ""),
+                      float(graphics.get(A("BoardWidth"), 0)) if graphics is not None else 0.0,
+                      float(graphics.get(A("BoardHeight"), 0)) if graphics is not None else 0.0)
+
+    def box(el: etree._Element) -> Box | None:
+        g = el.find(f"{ns}Graphics")
+        if g is None or g.get(A("CenterX")) is None:
+            return None
+        return Box(float(g.get(A("CenterX"))), float(g.get(A("CenterY"))),
+                   float(g.get(A("Width"))), float(g.get(A("Height"))))
+
+    for el in root.iter(f"{ns}Group"):
+        gid = el.get("GroupId") if old else el.get("elementId")
+        fplx = ([a.get("Value") for a in el.iterfind(f"{ns}Attribute") if a.get("Key") == _key_2013a("fplx")]
+                if old else [x.get("identifier") for x in el.iterfind(f"{ns}Xref")])
+        drawing.groups[gid] = {"name": el.get(A("TextLabel")) or "", "box": None if old else box(el),
+                               "fplx": fplx[0] if fplx else None}
+    for el in root.iter(f"{ns}DataNode"):
+        xref = el.find(f"{ns}Xref")
+        db, ident = ("", "") if xref is None else (
+            (xref.get("Database"), xref.get("ID")) if old else (xref.get("dataSource"), xref.get("identifier")))
+        drawing.nodes.append({"id": el.get("GraphId" if old else "elementId"), "label": el.get(A("TextLabel")),
+                              "type": el.get(A("Type"), "Unknown"), "prefix": _prefix_of(db), "ident": ident,
+                              "box": box(el), "group": el.get(A("GroupRef"))})
+    for el in root.iter(f"{ns}Label"):
+        g = el.find(f"{ns}Graphics")
+        drawing.labels.append({"text": el.get(A("TextLabel")), "box": box(el), "group": el.get(A("GroupRef")),
+                               "bold": g is not None and g.get(A("FontWeight")) == "Bold",
+                               "size": float(g.get(A("FontSize"), 12)) if g is not None else 12.0})
+    for gid, group in drawing.groups.items():  # 2013a groups have no Graphics: enclose their members
+        if group["box"] is None:
+            inside = [i["box"] for i in drawing.nodes + drawing.labels if i["group"] == gid and i["box"]]
+            if inside:
+                left = min(b.left for b in inside) - 8
+                top = min(b.top for b in inside) - 8
+                right = max(b.right for b in inside) + 8
+                bottom = max(b.bottom for b in inside) + 8
+                group["box"] = Box((left + right) / 2, (top + bottom) / 2, right - left, bottom - top)
+    return drawing
+
+
+# --------------------------------------------------------------------------- preview
+
+def render_svg(data: bytes) -> bytes:
+    """A plain SVG picture of a GPML file: group frames, node boxes with labels, text labels."""
+    d = read_gpml(data)
+    width = max([d.width] + [i["box"].right + MARGIN for i in d.nodes + d.labels if i["box"]])
+    height = max([d.height] + [i["box"].bottom + MARGIN for i in d.nodes + d.labels if i["box"]])
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
+           f'viewBox="0 0 {_f(width)} {_f(height)}" font-family="Arial, Helvetica, sans-serif">\n'
+           f'<title>{_t(d.title)}</title>\n<rect width="100%" height="100%" fill="#ffffff"/>\n']
+    for group in d.groups.values():
+        b = group["box"]
+        if b:
+            out.append(f'<rect x="{_f(b.left)}" y="{_f(b.top)}" width="{_f(b.width)}" height="{_f(b.height)}" '
+                       f'fill="#f2f2f2" stroke="#808080" stroke-dasharray="4 3"/>\n')
+    for n in d.nodes:
+        b = n["box"]
+        if not b:
+            continue
+        color = "#" + COLOR.get(n["type"], "000000")
+        radius = ' rx="8"' if n["type"] in SHAPE else ""
+        out.append(f'<rect x="{_f(b.left)}" y="{_f(b.top)}" width="{_f(b.width)}" height="{_f(b.height)}"'
+                   f'{radius} fill="#ffffff" stroke="{color}"/>\n'
+                   f'<text x="{_f(b.x)}" y="{_f(b.y + 4)}" font-size="12" text-anchor="middle" '
+                   f'fill="{color}">{_t(n["label"] or "")}</text>\n')
+    for lab in d.labels:
+        b = lab["box"]
+        if not b:
+            continue
+        lines = (lab["text"] or "").split("\n")
+        size = lab["size"]
+        first = b.y - (len(lines) - 1) * size * 0.7 + size * 0.35
+        weight = ' font-weight="bold"' if lab["bold"] else ""
+        out.append(f'<text x="{_f(b.x)}" font-size="{size:g}" text-anchor="middle"{weight}>' + "".join(
+            f'<tspan x="{_f(b.x)}" y="{_f(first + i * size * 1.4)}">{_t(line)}</tspan>'
+            for i, line in enumerate(lines)) + "</text>\n")
+    out.append("</svg>\n")
+    return "".join(out).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- exporters
+
+class _GpmlExporter(Exporter):
+    suffix = ".gpml"
+    _write = staticmethod(_write_2013a)
+
+    def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
+        stream.write(type(self)._write(_content(pathway, layout_pathway(pathway))).encode("utf-8"))
+
+    def validate(self, data: bytes, label: str) -> None:
+        """Accept a valid GPML file of either dialect; ExportError names label, the problem and its line."""
+        found = problems(data)
+        if found:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise ExportError(f"{label}: {self.name}: {found[0]}{more}")
+
+    def companions(self, pathway: Pathway, data: bytes) -> Iterator[tuple[str, bytes]]:
+        """With the ``preview`` option: an SVG picture of the file, and a PNG when cairosvg imports."""
+        if not self.options.get("preview"):
+            return
+        svg = render_svg(data)
+        yield ".svg", svg
+        try:
+            import cairosvg
+        except (ImportError, OSError):
+            return
+        yield ".png", cairosvg.svg2png(bytestring=svg)
+
+
+class Gpml2013aExporter(_GpmlExporter):
+    """GPML 2013a, the format of every pathway on WikiPathways today (PathVisio 3)."""
+
+    name = "gpml"
+    description = "WikiPathways GPML 2013a (PathVisio 3, wikipathways.org), laid out, XSD-checked"
+    _write = staticmethod(_write_2013a)
+
+
+class Gpml2021Exporter(_GpmlExporter):
+    """GPML 2021 (libGPML / PathVisio 4)."""
+
+    name = "gpml2021"
+    description = "WikiPathways GPML 2021 (libGPML / PathVisio 4), laid out, XSD-checked"
+    _write = staticmethod(_write_2021)
