@@ -297,6 +297,13 @@ def test_whole_corpus_exports_and_parses(corpus_pathways, shapes):
     assert len(store) == lines  # every line a distinct triple: shared entities written once
     pathways = next(iter(store.query("SELECT (COUNT(?p) AS ?n) WHERE { ?p a <%sPathway> }" % biopax.BP)))
     assert int(pathways["n"].value) == 3592
+    # validator id rules: no IRI over 256 characters, none differing from another only in case
+    subjects = {line.split(b" ", 1)[0] for line in data.splitlines() if line.startswith(b"<")}
+    assert max(map(len, subjects)) <= 256 + 2
+    assert len({s.lower() for s in subjects}) == len(subjects)
+    for pw in corpus_pathways[::500]:  # pybiopax reads back every object
+        model = pybiopax.model_from_owl_str(BiopaxExporter().to_bytes(pw).decode("utf-8"))
+        assert len(model.objects) == sum(1 for b in biopax.biopax_blocks(pw, BASE) if b.type)
     # rdflib and pySHACL on a sample spread over the corpus (pySHACL's sh:or costs ~0.4 ms per xref and branch)
     sample = rdflib.Graph().parse(data=corpus_file(NTriplesExporter(), corpus_pathways[::450]), format="nt")
     assert len(set(sample.subjects(rdflib.RDF.type, BP.Pathway))) == 8
