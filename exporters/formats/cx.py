@@ -29,10 +29,14 @@ from __future__ import annotations
 import html
 import json
 from functools import lru_cache
-from typing import IO, Any, Callable
+from typing import IO, Any
 
-import fastjsonschema
 from jsonschema import Draft202012Validator
+
+try:
+    import jsonschema_rs
+except ImportError:  # optional speed-up; the reference validator alone gives the same verdicts
+    jsonschema_rs = None
 
 from .. import identifiers
 from ..layout import Box, gene_label, layout_pathway, term_label
@@ -180,52 +184,25 @@ def _dump(document: list[dict[str, Any]]) -> bytes:
     return ("[" + ",\n".join(lines) + "]\n").encode("utf-8")
 
 
-def _draft7(node: Any) -> Any:
-    """The same schema in draft-07 spelling, which fastjsonschema compiles."""
-    if isinstance(node, list):
-        return [_draft7(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "$schema":
-            out[key] = "http://json-schema.org/draft-07/schema#"
-        elif key == "$defs":
-            out["definitions"] = _draft7(value)
-        elif key == "$ref":
-            out[key] = value.replace("#/$defs/", "#/definitions/")
-        elif key == "prefixItems":
-            out["items"] = _draft7(value)
-        elif key == "items" and "prefixItems" in node:
-            out["additionalItems"] = _draft7(value)
-        elif key == "dependentRequired":
-            out["dependencies"] = value
-        else:
-            out[key] = _draft7(value)
-    return out
-
-
 @lru_cache(maxsize=None)
-def _schemas(filename: str) -> tuple[Callable[[Any], Any], Draft202012Validator]:
-    """A compiled fast check and the reference validator (for the message) of one shipped schema."""
+def _schemas(filename: str) -> tuple[Any, Draft202012Validator]:
+    """A compiled fast validator (None without jsonschema-rs) and the reference one of a shipped schema."""
     with open(schema_path(filename), encoding="utf-8") as handle:
         schema = json.load(handle)
-    return fastjsonschema.compile(_draft7(schema)), Draft202012Validator(schema)
+    fast = jsonschema_rs.validator_for(schema) if jsonschema_rs is not None else None
+    return fast, Draft202012Validator(schema)
 
 
 def schema_error(doc: Any, filename: str) -> str | None:
     """The first JSON Schema violation in doc, or None.
 
-    The compiled check answers in a few milliseconds; jsonschema (the
-    reference implementation of draft 2020-12) only runs to explain a failure,
-    and has the last word.
+    jsonschema-rs (Rust, draft 2020-12) decides in about 0.1 ms; jsonschema,
+    the reference implementation, only runs to explain a failure (about 30 ms
+    per network, too slow for 100,000 figures) and has the last word.
     """
     fast, reference = _schemas(filename)
-    try:
-        fast(doc)
+    if fast is not None and fast.is_valid(doc):
         return None
-    except fastjsonschema.JsonSchemaException:
-        pass
     errors = sorted(reference.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
         return None
