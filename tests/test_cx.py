@@ -257,6 +257,18 @@ def test_cx2_server_rules_fire(rich, what, mutate, message):
     assert message in str(caught.value)
 
 
+def test_figure_without_mentions_is_an_empty_network():
+    ndex2 = pytest.importorskip("ndex2")
+    from ndex2.cx2 import RawCX2NetworkFactory
+
+    from exporters.model import Figure
+
+    pathway = make_pathway(Figure(figid="PMC1__empty", title="Nothing recognised"))
+    assert len(ndex2.create_nice_cx_from_raw_cx(json.loads(CX1.to_bytes(pathway))).nodes) == 0
+    cx2 = RawCX2NetworkFactory().get_cx2network(json.loads(CX2.to_bytes(pathway)))
+    assert cx2.get_name() == "Nothing recognised" and not cx2.get_nodes()
+
+
 def test_not_json_or_not_an_array_is_rejected():
     with pytest.raises(ExportError, match="not JSON"):
         CX1.validate(b"[{", "x.cx")

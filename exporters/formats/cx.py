@@ -369,17 +369,16 @@ class Cx2Exporter(_CxBase):
         return cx2_problems(doc)
 
     def assemble(self, nodes: list[_Node], net_attrs: dict[str, Any]) -> list[dict[str, Any]]:
-        cx_nodes, node_keys = [], {"name": None}
+        cx_nodes = []
         for node in nodes:
             values: dict[str, Any] = {"name": node.name}
             if node.represents:
                 values["represents"] = node.represents
             values.update(node.attrs)
-            node_keys.update(dict.fromkeys(values))
             cx_nodes.append({"id": node.id, "x": _num(node.box.x), "y": _num(node.box.y), "v": values})
         declarations = {
             "networkAttributes": {k: {"d": NETWORK_TYPES[k]} for k in net_attrs},
-            "nodes": {k: {"d": NODE_TYPES[k]} for k in NODE_TYPES if k in node_keys},
+            "nodes": {k: {"d": d} for k, d in NODE_TYPES.items()},  # the style maps "type" even with no nodes
         }
         bypasses = []
         for node in nodes:

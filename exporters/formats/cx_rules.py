@@ -188,7 +188,7 @@ def cx1_problems(doc: Any) -> Problems:
         elif "elementCount" in meta and meta["elementCount"] != len(elements[name]):
             warnings.append(f"Element count mismatch in aspect {name}: metaData has {meta['elementCount']}, "
                             f"{len(elements[name])} received.")
-        if meta is not None and not elements[name]:
+        if meta is not None and not elements[name] and name != "nodes":  # an empty network is a network
             warnings.append(f"Aspect {name} is empty.")
     return errors, warnings
 
