@@ -25,7 +25,8 @@ GROUP_PAD = 10.0  # group frame to its members
 GROUP_LABEL = 22.0  # room above the members for the family name
 TITLE_FONT = 16
 TITLE_LINE = 22.0
-TITLE_WRAP = 80  # characters per title line
+TITLE_WRAP = 64  # characters per title line
+TITLE_BOLD = 1.2  # bold title text is wider than the regular-weight estimate
 MIN_WIDTH = 600.0  # content width never narrower than this
 MAX_WIDTH = 1600.0  # nor (unless one box is wider) wider than this
 
@@ -115,7 +116,7 @@ def wrap_title(title: str) -> tuple[str, ...]:
 def layout_pathway(pathway: Pathway) -> Layout:
     """Place every node, group and the title of a pathway on a board."""
     lines = wrap_title(pathway.figure.title)
-    title_w = max(node_width(line, TITLE_FONT) for line in lines)
+    title_w = max(node_width(line, TITLE_FONT) for line in lines) * TITLE_BOLD
     single_w = [node_width(gene_label(g)) for g in pathway.singles]
     member_w = [[node_width(gene_label(g)) for g in f.members] for f in pathway.families]
     group_sizes = [_group_size(len(ws), max(ws, default=NODE_MIN_WIDTH), f.name)

@@ -403,7 +403,7 @@ def problems(data: bytes) -> list[str]:
     namespace = etree.QName(root).namespace
     schema = _schema(namespace)
     if not schema.validate(root):
-        return [f"line {e.line}: {e.message}" for e in schema.error_log][:5]
+        return [f"line {e.line}: {re.sub(r'{[^}]*}', '', e.message)}" for e in schema.error_log][:5]
     ours = root.get("Data-Source" if namespace == NS_2013A else "source") == SOURCE
     found = _refs_2013a(root, ours) if namespace == NS_2013A else _refs_2021(root)
     if ours:
