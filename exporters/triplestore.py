@@ -28,15 +28,25 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .formats.biopax import DEFAULT_BASE
-from .formats.rdf_common import NAMESPACES, local
-
 DEFAULT_STORE = "pfocr-store"
-DEFAULT_GRAPH_BASE = DEFAULT_BASE + "graph/"
+DEFAULT_GRAPH_BASE = "https://pfocr.wikipathways.org/biopax/graph/"  # under the biopax format's default base
 SUFFIXES = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 MEDIA_TYPES = {"RDF_XML": "application/rdf+xml", "TURTLE": "text/turtle", "N_TRIPLES": "application/n-triples"}
 BULK_BYTES = 4 << 20  # larger files go through Oxigraph's bulk loader (3x faster, not transactional)
-QUERY_PREFIXES = {**NAMESPACES, "fn": "http://www.w3.org/2005/xpath-functions#"}
+QUERY_PREFIXES = {  # predeclared, as WikiPathways' endpoint does
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "bp": "http://www.biopax.org/release/biopax-level3.owl#",
+    "wp": "http://vocabularies.wikipathways.org/wp#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "cito": "http://purl.org/spar/cito/",
+    "fn": "http://www.w3.org/2005/xpath-functions#",
+}
 
 
 class LoadError(Exception):
@@ -98,7 +108,7 @@ def rdf_files(paths: list[str]) -> list[Path]:
 
 def graph_names(files: list[Path], graph: str | None, graph_base: str) -> list[tuple[Path, str]]:
     """(file, named graph IRI) pairs: one graph per file, or the one given."""
-    return [(f, graph or graph_base + local(f.name[: -len(f.suffix)])) for f in files]
+    return [(f, graph or graph_base + urllib.parse.quote(f.name[: -len(f.suffix)], safe="")) for f in files]
 
 
 def load_store(directory: str | os.PathLike[str], plan: list[tuple[Path, str]]) -> int:

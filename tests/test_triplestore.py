@@ -74,6 +74,7 @@ def test_embedded_store(out, expected, tmp_path):
     assert cli("load-rdf", str(out / "biopax"), "--store", str(store))[0] == 0  # reload replaces each graph
     assert run_query(store, COUNT_QUADS)[1][0] == quads
     graphs = run_query(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")[1:]
+    assert DEFAULT_GRAPH_BASE.startswith(DEFAULT_BASE)
     assert [DEFAULT_GRAPH_BASE + FIGURE] in graphs and [DEFAULT_GRAPH_BASE + FIGURE + ".wp"] in graphs
 
 
