@@ -22,7 +22,7 @@ from lxml import etree
 from ..identifiers import PREFIXES, bridgedb
 from ..layout import (GROUP_LABEL, GROUP_PAD, MARGIN, TITLE_FONT, Box, Layout, gene_label, layout_pathway,
                       term_label)
-from ..pathway import Family, Gene, Pathway, Term
+from ..pathway import Gene, Pathway, Term
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..xrefs import UNKNOWN, RENAMED
