@@ -48,7 +48,7 @@ IDORG = "https://identifiers.org/"  # WikiPathways RDF spells xref IRIs identifi
 
 _Ref = tuple[str, Any]  # (block key, variant): how a shared block is found in the cache
 _CACHE: dict[_Ref, tuple[Block, tuple[_Ref, ...]]] = {}  # per process: shared blocks + what they refer to
-_CACHE_LIMIT = 200_000  # entries; emptied between figures beyond this
+_CACHE_LIMIT = 60_000  # entries (~3 kB each with three syntaxes rendered); emptied between figures beyond this
 
 
 class _Builder:
@@ -495,7 +495,7 @@ def _typed_nodes_problems(data: bytes) -> list[str]:
 
 
 _VALID: set[int] = set()  # hashes of document pieces this process has already checked
-_VALID_LIMIT = 1_000_000
+_VALID_LIMIT = 300_000
 _XML_TOP = re.compile(rb"\n(?=<[^/])")
 _OWN = (b"<bp:Pathway ", b"<bp:Interaction ")  # RDF/XML elements of one figure only
 
