@@ -1,6 +1,4 @@
-"""PARALLEL ENGINEERS: read /work/main/DEVELOPING.md before writing code (git rules, venv, CLI options, time limit).
-
-Offline cross-reference resolver: Entrez → HGNC/UniProt/Ensembl, FamPlex, MeSH, NCBI Taxonomy.
+"""Offline cross-reference resolver: Entrez → HGNC/UniProt/Ensembl, FamPlex, MeSH, NCBI Taxonomy.
 
 The record's Entrez id is authoritative; everything else is looked up from it
 in small tables vendored under ``exporters/data/``. Tables load lazily, once
