@@ -568,7 +568,7 @@ class BiopaxExporter(_RdfExporter):
 
     name = "biopax"
     suffix = ".owl"
-    description = "BioPAX Level 3 RDF/XML, one file per figure (Paxtools, pybiopax)"
+    description = "BioPAX Level 3 RDF/XML with typed nodes (Paxtools, pybiopax)"
 
     def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
         stream.write(rdfxml(biopax_blocks(pathway, self.base), self.base, BIOPAX_ONTOLOGY).encode("utf-8"))
@@ -635,7 +635,7 @@ class TurtleExporter(_CorpusRdfExporter):
 
     name = "turtle"
     suffix = ".ttl"
-    description = "BioPAX Level 3 as Turtle, one file for all figures (triple stores)"
+    description = "BioPAX Level 3 as Turtle (triple stores)"
     syntax = "Turtle"
 
     def header(self) -> str:
@@ -650,7 +650,7 @@ class NTriplesExporter(_CorpusRdfExporter):
 
     name = "ntriples"
     suffix = ".nt"
-    description = "BioPAX Level 3 as N-Triples, one file for all figures (bulk loading)"
+    description = "BioPAX Level 3 as N-Triples (bulk loading)"
     syntax = "N-Triples"
 
     def header(self) -> str:
