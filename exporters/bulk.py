@@ -8,7 +8,6 @@ stays flat however many figures the release has.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections.abc import Iterable, Iterator

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .pathway import Gene, Pathway, Term
+from .pathway import Gene, Pathway, Term, shared_per_pathway
 
 MARGIN = 20.0  # board edge to content
 GAP = 12.0  # between neighbouring boxes
@@ -113,6 +113,7 @@ def wrap_title(title: str) -> tuple[str, ...]:
     return tuple(textwrap.wrap(" ".join(title.split()), TITLE_WRAP)) or ("",)
 
 
+@shared_per_pathway
 def layout_pathway(pathway: Pathway) -> Layout:
     """Place every node, group and the title of a pathway on a board."""
     lines = wrap_title(pathway.figure.title)

@@ -6,7 +6,10 @@ This is the shared ``make_model`` step; exporters only decide how to spell it.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from .model import Figure, TermMention
 from .xrefs import RENAMED, UNKNOWN, GeneXref, Resolver, default_resolver
@@ -121,6 +124,28 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None) -> Pathway:
         taxon=taxon,
         report=GeneReport(len(genes) - len(renamed) - len(unknown), renamed, unknown),
     )
+
+
+_T = TypeVar("_T")
+
+
+def shared_per_pathway(func: Callable[..., _T]) -> Callable[..., _T]:
+    """Remember func's result for the pathway being exported, so formats that draw the same
+    thing (GPML 2013a and 2021, CX and CX2, the three BioPAX syntaxes) compute it once.
+    Callers must treat the result as read-only."""
+    last: list[tuple[Any, tuple, _T]] = []
+
+    @functools.wraps(func)
+    def wrapper(pathway: Pathway, *args: Any) -> _T:
+        if last:
+            seen, seen_args, result = last[0]  # one read: safe when threads share the cache
+            if seen is pathway and seen_args == args:
+                return result
+        result = func(pathway, *args)
+        last[:] = [(pathway, args, result)]
+        return result
+
+    return wrapper
 
 
 def _append_new(items: list[str], item: str) -> None:

@@ -28,6 +28,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 RESOLVED = "resolved"  # Entrez id known to HGNC, record symbol is current
 RENAMED = "renamed"  # Entrez id known to HGNC, record symbol is stale (DDX58 → RIGI)
 UNKNOWN = "unknown"  # Entrez id unknown to HGNC: Entrez xref and record symbol kept
+GENE_CACHE_SIZE = 100_000  # resolved (entrez, symbol) pairs kept per process
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,19 @@ class Resolver:
     def __init__(self, data_dir: Path | None = None):
         self._dir = data_dir or DATA_DIR
         self._tables: dict[str, object] = {}
+        self._genes: dict[tuple[str, str], GeneXref] = {}  # resolved ids: most figures share genes
 
     def gene(self, entrez: str, record_symbol: str) -> GeneXref:
         """Resolve an Entrez id; never drops a gene (unknown ids keep the record's symbol)."""
+        key = (entrez, record_symbol)
+        found = self._genes.get(key)
+        if found is None:
+            if len(self._genes) >= GENE_CACHE_SIZE:
+                self._genes.clear()
+            found = self._genes[key] = self._gene(entrez, record_symbol)
+        return found
+
+    def _gene(self, entrez: str, record_symbol: str) -> GeneXref:
         entry = self._load("hgnc")[0].get(entrez.strip())
         if entry is None:
             return GeneXref(entrez=entrez, symbol=record_symbol, record_symbol=record_symbol, status=UNKNOWN)

@@ -82,6 +82,18 @@ def test_rerun_gives_byte_identical_files(tmp_path):
     assert not list((tmp_path / "a").rglob("*.tmp"))  # atomic writes leave no temp files
 
 
+def test_formats_converted_together_equal_formats_converted_alone(tmp_path):
+    """Formats share per-figure work (layout, BioPAX blocks); sharing must not change a byte."""
+    formats = ["gpml", "gpml2021", "biopax", "turtle", "cx", "cx2"]
+    assert main(["convert", "-o", str(tmp_path / "together"), "-f", ",".join(formats), "-j", "1", "-q"]) == 0
+    for name in formats:
+        assert main(["convert", "-o", str(tmp_path / name), "-f", name, "-j", "1", "-q"]) == 0
+        together = sorted((tmp_path / "together" / name).iterdir())
+        alone = sorted((tmp_path / name / name).iterdir())
+        assert [p.name for p in together] == [p.name for p in alone]
+        assert [p.read_bytes() for p in together] == [p.read_bytes() for p in alone], name
+
+
 def test_usage_errors_exit_2(tmp_path, capsys):
     assert main(["convert", "-o", str(tmp_path), "-f", "nosuchformat"]) == 2
     assert "unknown format(s) nosuchformat; installed:" in capsys.readouterr().err

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .. import identifiers
-from ..pathway import Family, Gene, Pathway
+from ..pathway import Family, Gene, Pathway, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..xrefs import UNKNOWN
@@ -249,6 +249,7 @@ def _participants(build: _Builder, pathway: Pathway) -> list[str]:
     return list(found)
 
 
+@shared_per_pathway
 def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     """The BioPAX blocks of one figure, pathway first."""
     f = pathway.figure

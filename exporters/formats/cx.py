@@ -40,7 +40,7 @@ except ImportError:  # optional speed-up; the reference validator alone gives th
 
 from .. import identifiers
 from ..layout import Box, gene_label, layout_pathway, term_label
-from ..pathway import Gene, Pathway, Term
+from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from .cx_rules import NUMBER_VERIFICATION, cx1_problems, cx2_problems
@@ -109,6 +109,7 @@ def _term_node(ident: int, term: Term, kind: str, box: Box) -> _Node:
     return _Node(ident, term_label(term), represents, {"type": kind, "word": list(term.words)}, box)
 
 
+@shared_per_pathway
 def network_nodes(pathway: Pathway) -> list[_Node]:
     """Every node of the figure's network, in layout order: singles, each family then its members,
     chemicals, diseases."""

@@ -28,12 +28,12 @@ NUMBER_VERIFICATION = 281474976710655
 
 def castable(value: Any, dtype: str) -> bool:
     """True when value can be read as an attribute of data type dtype (JSON-native or numeric string)."""
+    if dtype == "string":  # the common case first
+        return not isinstance(value, list)
     if dtype.startswith("list_of_"):
         return isinstance(value, list) and all(castable(v, dtype[8:]) for v in value)
     if isinstance(value, list):
         return False
-    if dtype == "string":
-        return True
     if value is None:
         return True
     if dtype == "boolean":

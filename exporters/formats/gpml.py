@@ -20,9 +20,9 @@ from typing import IO
 from lxml import etree
 
 from ..identifiers import PREFIXES, bridgedb
-from ..layout import (GROUP_LABEL, GROUP_PAD, MARGIN, TITLE_FONT, Box, Layout, gene_label, layout_pathway,
+from ..layout import (GROUP_LABEL, GROUP_PAD, MARGIN, TITLE_FONT, Box, gene_label, layout_pathway,
                       term_label)
-from ..pathway import Gene, Pathway, Term
+from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..xrefs import UNKNOWN, RENAMED
@@ -50,16 +50,25 @@ _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
+# Most strings need no escaping at all; one search decides, so they skip the rewriting.
+_SPECIAL_ATTR = re.compile("[^\u0020-\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\ud7ff]")
+_SPECIAL_TEXT = re.compile("[^\t\n\u0020-\u0025\u0027-\u003b\u003d\u003f-\ud7ff]")
+
+
 def clean(text: str) -> str:
     """Text with the characters XML 1.0 forbids removed."""
     return _ILLEGAL.sub("", text)
 
 
 def _a(text: str) -> str:
+    if not _SPECIAL_ATTR.search(text):
+        return text
     return clean(text).translate(_ATTR)
 
 
 def _t(text: str) -> str:
+    if not _SPECIAL_TEXT.search(text):
+        return text
     return clean(text).replace("\r", "").translate(_TEXT)
 
 
@@ -155,7 +164,9 @@ def _description(pathway: Pathway) -> str:
     return f"{fig.number or 'Figure'}{where} ({fig.pmcid or fig.figid}), read by PFOCR."
 
 
-def _content(pathway: Pathway, layout: Layout) -> _Content:
+@shared_per_pathway
+def _content(pathway: Pathway) -> _Content:
+    layout = layout_pathway(pathway)
     fig = pathway.figure
     ids = _Ids()
     full_title = " ".join(clean(fig.title).split()) or fig.figid
@@ -411,25 +422,34 @@ def problems(data: bytes) -> list[str]:
     return found
 
 
+_GRAPH_IDS = etree.XPath("//@GraphId", smart_strings=False)
+_GRAPH_REFS = etree.XPath("//*[@GraphRef]")
+_GROUP_REFS = etree.XPath("//*[@GroupRef]")
+_ELEMENT_IDS = etree.XPath("//*[@elementId]")
+_REFS_2021 = etree.XPath("//*[@elementRef or @groupRef or @aliasRef]")
+
+
 def _refs_2013a(root: etree._Element, strict: bool) -> list[str]:
     ns = f"{{{NS_2013A}}}"
     found = []
-    graph_ids = {el.get("GraphId") for el in root.iter() if el.get("GraphId")}
+    graph_ids = set(_GRAPH_IDS(root))
     group_ids: dict[str, int] = {}
     for el in root.iter(f"{ns}Group"):
         if el.get("GroupId") in group_ids:
             found.append(f"line {el.sourceline}: GroupId {el.get('GroupId')!r} is used twice")
         group_ids[el.get("GroupId")] = el.sourceline
-    biopax_ids = {el.get(f"{{{RDF}}}id") for el in root.iterfind(f"{ns}Biopax/*")}
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.get("GraphRef") and el.get("GraphRef") not in graph_ids:
+    for el in _GRAPH_REFS(root):
+        if el.get("GraphRef") not in graph_ids:
             found.append(f"line {el.sourceline}: GraphRef {el.get('GraphRef')!r} names no GraphId")
-        if el.get("GroupRef") and el.get("GroupRef") not in group_ids:
+    for el in _GROUP_REFS(root):
+        if el.get("GroupRef") not in group_ids:
             found.append(f"line {el.sourceline}: GroupRef {el.get('GroupRef')!r} names no Group's GroupId")
-        if strict and el.tag == f"{ns}BiopaxRef" and (el.text or "").strip() not in biopax_ids:
-            found.append(f"line {el.sourceline}: BiopaxRef {el.text!r} names no Biopax publication")
+    if strict:
+        biopax_ids = {el.get(f"{{{RDF}}}id") for el in root.iterfind(f"{ns}Biopax/*")}
+        for el in root.iter(f"{ns}BiopaxRef"):
+            if (el.text or "").strip() not in biopax_ids:
+                found.append(f"line {el.sourceline}: BiopaxRef {el.text!r} names no Biopax publication")
+    found.sort(key=lambda message: int(message.split(":", 1)[0][5:]))  # in file order
     return found
 
 
@@ -438,11 +458,9 @@ REF_ELEMENTS_2021 = {"CitationRef": "Citation", "AnnotationRef": "Annotation", "
 
 
 def _refs_2021(root: etree._Element) -> list[str]:
-    kinds = {el.get("elementId"): etree.QName(el).localname for el in root.iter() if el.get("elementId")}
+    kinds = {el.get("elementId"): el.tag for el in _ELEMENT_IDS(root)}
     found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _REFS_2021(root):
         local = etree.QName(el).localname
         for attr in ("elementRef", "groupRef", "aliasRef"):
             target = el.get(attr)
@@ -451,8 +469,9 @@ def _refs_2021(root: etree._Element) -> list[str]:
             want = REF_TARGETS_2021.get(attr) or REF_ELEMENTS_2021.get(local)
             if target not in kinds:
                 found.append(f"line {el.sourceline}: {attr} {target!r} names no elementId")
-            elif want and kinds[target] != want:
-                found.append(f"line {el.sourceline}: {attr} {target!r} is a {kinds[target]}, not a {want}")
+            elif want and etree.QName(kinds[target]).localname != want:
+                found.append(f"line {el.sourceline}: {attr} {target!r} is a "
+                             f"{etree.QName(kinds[target]).localname}, not a {want}")
     return found
 
 
@@ -470,13 +489,13 @@ def _curator(root: etree._Element, namespace: str) -> list[str]:
         desc = [c.text for c in root.iterfind(f"{ns}Description")]
     if len(desc) != 1 or not (desc[0] or "").strip():
         found.append(f"line {root.sourceline}: the pathway needs exactly one non-empty description")
+    label_attr = "TextLabel" if old else "textLabel"
+    for el in root.iter(f"{ns}DataNode", f"{ns}Label"):
+        if not (el.get(label_attr) or "").strip():
+            found.append(f"line {el.sourceline}: {etree.QName(el).localname} with an empty label")
     integer = {(bridgedb("ncbigene") if old else _ds("ncbigene")): True,
                (bridgedb("hgnc") if old else _ds("hgnc")): True,
                (bridgedb("hgnc.symbol") if old else _ds("hgnc.symbol")): False}
-    for el in root.iter(f"{ns}DataNode", f"{ns}Label"):
-        label = el.get("TextLabel" if old else "textLabel") or ""
-        if not label.strip():
-            found.append(f"line {el.sourceline}: {etree.QName(el).localname} with an empty label")
     for el in root.iter(f"{ns}Xref", f"{ns}Attribute", f"{ns}Property"):
         if el.tag == f"{ns}Xref":
             db, ident = (el.get("Database"), el.get("ID")) if old else (el.get("dataSource"), el.get("identifier"))
@@ -605,7 +624,7 @@ class _GpmlExporter(Exporter):
     _write = staticmethod(_write_2013a)
 
     def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
-        stream.write(type(self)._write(_content(pathway, layout_pathway(pathway))).encode("utf-8"))
+        stream.write(type(self)._write(_content(pathway)).encode("utf-8"))
 
     def validate(self, data: bytes, label: str) -> None:
         """Accept a valid GPML file of either dialect; ExportError names label, the problem and its line."""
