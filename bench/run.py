@@ -60,51 +60,73 @@ def step_rdflib(nt_file: str, fmt: str) -> None:
     print(f"timed={time.perf_counter() - started:.3f}", file=sys.stderr)
 
 
-def step_ndex2(cx_dir: str, version: str) -> None:
-    """The same networks built with the ndex2 client's own classes and serialised."""
-    docs = [json.loads(p.read_bytes()) for p in sorted(Path(cx_dir).glob(f"*.{version}"))]  # untimed
-    started = time.perf_counter()
+def step_ndex2(corpus: str, version: str, out: str) -> None:
+    """The same CX networks end to end with the ndex2 client's builders: read and resolve the figures
+    and lay them out with our shared model (any tool needs that content), build each network with
+    ``NiceCXNetwork``/``CX2Network``, serialise with ``to_cx()``/``to_cx2()`` and write one file per
+    figure. Our schema and NDEx-rule checks have no counterpart here. Also times, on the same
+    in-memory content, the library part alone: ndex2's build + serialise against ours."""
+    from exporters.bulk import iter_bulk
+    from exporters.formats import cx
+    from exporters.pathway import make_pathway
+    from exporters.records import RecordError
+
     build = _ndex2_cx1 if version == "cx" else _ndex2_cx2
-    for doc in docs:
-        json.dumps(build(doc))
-    print(f"timed={time.perf_counter() - started:.3f}", file=sys.stderr)
+    ours = cx.Cx1Exporter() if version == "cx" else cx.Cx2Exporter()
+    build([], {})  # import ndex2 (pandas, networkx) before the clock starts
+    started = time.perf_counter()
+    library = mine = 0.0
+    for figure in iter_bulk(corpus):
+        if isinstance(figure, RecordError):
+            continue
+        pathway = make_pathway(figure)
+        nodes, attributes = cx.network_nodes(pathway), cx.network_attributes(pathway)
+        t0 = time.perf_counter()
+        data = json.dumps(build(nodes, attributes)).encode()
+        t1 = time.perf_counter()
+        Path(out, f"{figure.figid}.{version}").write_bytes(data)
+        t2 = time.perf_counter()
+        cx._dump(ours.assemble(nodes, attributes))
+        mine += time.perf_counter() - t2
+        library += t1 - t0
+    print(f"timed={time.perf_counter() - started - mine:.3f}", file=sys.stderr)
+    print(f"library={library:.3f} ours={mine:.3f}", file=sys.stderr)
 
 
-def _aspects(doc: list[dict]) -> dict[str, list]:
-    merged: dict[str, list] = {}
-    for fragment in doc:
-        for name, elements in fragment.items():
-            if isinstance(elements, list):
-                merged.setdefault(name, []).extend(elements)
-    return merged
+def _ndex2_cx1(nodes: list, attributes: dict) -> list:
+    import contextlib
+    import io
 
-
-def _ndex2_cx1(doc: list[dict]) -> list:
     from ndex2.nice_cx_network import NiceCXNetwork
 
-    aspects = _aspects(doc)
+    from exporters.formats.cx import NETWORK_TYPES, NODE_TYPES, _cx1_style
+
     net = NiceCXNetwork()
-    for attr in aspects.get("networkAttributes", []):
-        net.set_network_attribute(attr["n"], attr["v"], type=attr.get("d"))
-    ids = {n["@id"]: net.create_node(node_name=n.get("n"), node_represents=n.get("r"))
-           for n in aspects.get("nodes", [])}
-    for attr in aspects.get("nodeAttributes", []):
-        net.set_node_attribute(ids[attr["po"]], attr["n"], attr["v"], type=attr.get("d"))
-    net.set_opaque_aspect("cartesianLayout", [{**p, "node": ids[p["node"]]} for p in aspects.get("cartesianLayout", [])])
-    net.set_opaque_aspect("cyVisualProperties", aspects.get("cyVisualProperties", []))
-    return net.to_cx()
+    for key, value in attributes.items():
+        net.set_network_attribute(key, value, type=None if NETWORK_TYPES[key] == "string" else NETWORK_TYPES[key])
+    layout = []
+    for node in nodes:
+        ident = net.create_node(node_name=node.name, node_represents=node.represents)
+        for key, value in node.attrs.items():
+            net.set_node_attribute(ident, key, value, type=None if NODE_TYPES[key] == "string" else NODE_TYPES[key])
+        layout.append({"node": ident, "x": node.box.x, "y": node.box.y})
+    net.set_opaque_aspect("cartesianLayout", layout)
+    net.set_opaque_aspect("cyVisualProperties", _cx1_style(nodes))
+    with contextlib.redirect_stdout(io.StringIO()):  # to_cx() prints "Generating CX"
+        return net.to_cx()
 
 
-def _ndex2_cx2(doc: list[dict]) -> list:
+def _ndex2_cx2(nodes: list, attributes: dict) -> list:
     from ndex2.cx2 import CX2Network
 
-    aspects = _aspects(doc)
+    from exporters.formats.cx import _cx2_style
+
     net = CX2Network()
-    net.set_network_attributes(aspects.get("networkAttributes", [{}])[0])
-    for node in aspects.get("nodes", []):
-        net.add_node(node_id=node["id"], attributes=node.get("v", {}), x=node.get("x"), y=node.get("y"))
-    if aspects.get("visualProperties"):
-        net.set_visual_properties(aspects["visualProperties"][0])
+    net.set_network_attributes(attributes)
+    for node in nodes:
+        values = {"name": node.name, **({"represents": node.represents} if node.represents else {}), **node.attrs}
+        net.add_node(node_id=node.id, attributes=values, x=node.box.x, y=node.box.y)
+    net.set_visual_properties(_cx2_style())
     return net.to_cx2()
 
 
@@ -113,19 +135,22 @@ STEPS = {"floor": step_floor, "convert": step_convert, "rdflib": step_rdflib, "n
 
 # --- driver ----------------------------------------------------------------------------------
 
-def measure(*args: str) -> tuple[float, float]:
-    """Run one step in a fresh interpreter: (seconds, peak RSS in MB of its largest process)."""
+def measure(*args: str) -> tuple[float, float, str]:
+    """Run one step in a fresh interpreter: (seconds, peak RSS in MB of its largest process, the
+    step's ``library=`` line if any)."""
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, __file__, "--step", *args], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     seconds = time.perf_counter() - started
     if proc.returncode:
         raise SystemExit(f"step {args} failed:\n{proc.stderr[-3000:]}")
-    timed = [line for line in proc.stderr.splitlines() if line.startswith("timed=")]
-    if timed:  # peers report the timed part (building + serialising), not the untimed setup
+    lines = proc.stderr.splitlines()
+    timed = [line for line in lines if line.startswith("timed=")]
+    if timed:  # peers report their timed part, not imports and untimed setup
         seconds = float(timed[-1].split("=")[1])
-    rss = [line for line in proc.stderr.splitlines() if line.startswith("rss_kb=")]
-    return seconds, int(rss[-1].split("=")[1]) / 1024
+    rss = [line for line in lines if line.startswith("rss_kb=")]
+    extra = [line for line in lines if line.startswith("library=")]
+    return seconds, int(rss[-1].split("=")[1]) / 1024, extra[-1] if extra else ""
 
 
 def scaled_corpus(target: Path, figures: int) -> Path:
@@ -173,34 +198,41 @@ def main() -> None:
 
     def record(label: str, seconds: float, rss: float, note: str = "") -> None:
         rows.append((label, seconds, rss, note))
-        print(f"{label:<44} {seconds:8.2f} s  {rss:8.0f} MB  {note}", flush=True)
+        memory = f"{rss:8.0f} MB" if rss else " " * 11
+        print(f"{label:<48} {seconds:8.2f} s  {memory}  {note}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="pfocr-bench-") as tmp:
         work = Path(tmp)
         corpus = str(CORPUS)
-        floor, rss = measure("floor", corpus)
+        floor, rss, _ = measure("floor", corpus)
         record("floor: read + parse 3,592 figures", floor, rss)
         ours: dict[str, float] = {}
         for jobs in ("1", "2"):
             for fmt in FORMATS:
-                seconds, rss = measure("convert", corpus, fmt, jobs, str(work / f"out-{fmt}-{jobs}"))
+                seconds, rss, _ = measure("convert", corpus, fmt, jobs, str(work / f"out-{fmt}-{jobs}"))
                 ours[f"{fmt}-j{jobs}"] = seconds
                 record(f"ours: {fmt} -j {jobs}", seconds, rss, f"{seconds / floor:.1f}x floor")
-            seconds, rss = measure("convert", corpus, ",".join(FORMATS), jobs, str(work / f"out-all-{jobs}"))
+            seconds, rss, _ = measure("convert", corpus, ",".join(FORMATS), jobs, str(work / f"out-all-{jobs}"))
             ours[f"all-j{jobs}"] = seconds
             record(f"ours: all 7 formats -j {jobs}", seconds, rss, f"{seconds / floor:.1f}x floor")
         nt = str(work / "out-ntriples-1" / "ntriples" / "pfocr.nt")
         best_biopax = min(ours["biopax-j1"], ours["biopax-j2"])
         for fmt in ("pretty-xml", "turtle"):
-            seconds, rss = measure("rdflib", nt, fmt)
+            seconds, rss, _ = measure("rdflib", nt, fmt)
             record(f"peer: rdflib Graph -> {fmt}", seconds, rss, f"{seconds / ours['biopax-j1']:.1f}x ours -j 1 "
                    f"({seconds / best_biopax:.1f}x best)")
         for version, label in (("cx", "NiceCXNetwork -> to_cx()"), ("cx2", "CX2Network -> to_cx2()")):
-            seconds, rss = measure("ndex2", str(work / f"out-{version}-1" / version), version)
-            record(f"peer: ndex2 {label}", seconds, rss, f"{seconds / ours[f'{version}-j1']:.1f}x ours -j 1")
+            (work / f"ndex2-{version}").mkdir()
+            seconds, rss, extra = measure("ndex2", corpus, version, str(work / f"ndex2-{version}"))
+            best = min(ours[f"{version}-j1"], ours[f"{version}-j2"])
+            record(f"peer: ndex2 {label}, end to end", seconds, rss,
+                   f"{seconds / ours[f'{version}-j1']:.1f}x ours -j 1 ({seconds / best:.1f}x best)")
+            library, mine = (float(part.split("=")[1]) for part in extra.split())
+            record(f"  library part alone: ndex2 vs our {version} writer", library, 0,
+                   f"{library / mine:.1f}x ours ({mine:.2f} s)")
         if args.scale:
             scaled = scaled_corpus(work / "scaled", args.scale)
-            seconds, rss = measure("convert", str(scaled), ",".join(FORMATS), "2", str(work / "out-scaled"))
+            seconds, rss, _ = measure("convert", str(scaled), ",".join(FORMATS), "2", str(work / "out-scaled"))
             record(f"ours: all 7 formats, {args.scale:,} figures -j 2", seconds, rss,
                    f"{args.scale / seconds:.0f} figures/s")
     write_results(args.results, rows)
@@ -208,8 +240,9 @@ def main() -> None:
 
 def write_results(path: Path, rows: list[tuple[str, float, float, str]]) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
-    lines = [f"| step | seconds | peak RSS (MB) | ratio |", "|---|---:|---:|---|"]
-    lines += [f"| {label} | {seconds:.2f} | {rss:.0f} | {note} |" for label, seconds, rss, note in rows]
+    lines = ["| step | seconds | peak RSS (MB) | ratio |", "|---|---:|---:|---|"]
+    lines += [f"| {label} | {seconds:.2f} | {rss:.0f} | {note} |" if rss else f"| {label} | {seconds:.2f} | | {note} |"
+              for label, seconds, rss, note in rows]
     block = "\n".join([f"## Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
                        f"Machine: {machine}", "", *lines, ""])
     previous = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"

@@ -79,7 +79,8 @@ def _process(item: Path | Figure | RecordError) -> Result:
     for name, exporter in _exporters.items():
         try:
             data = exporter.to_bytes(pathway)
-            result.outputs[name] = (data, tuple(exporter.companions(pathway, data)))
+            companions = tuple(exporter.companions(pathway, data))
+            result.outputs[name] = (exporter.corpus_trim(data) if exporter.corpus_level else data, companions)
         except ExportError as exc:
             result.errors.append(f"{source}: {name}: {exc}")
         except Exception as exc:  # an exporter bug must not stop the batch either
@@ -146,6 +147,9 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
             if result.record_error is not None:
                 summary.failed += 1
                 on_error(result.record_error)
+                for name, (data, _) in result.outputs.items():  # a repeated figid: keep what others share
+                    if name in corpus:
+                        corpus[name].corpus_add(corpus[name].corpus_shared(data), streams[name])
             else:
                 seen[result.figid] = result.source
                 _write(result, out_dir, local, streams, summary)

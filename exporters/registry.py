@@ -65,6 +65,18 @@ class Exporter:
     def corpus_end(self, stream: IO[bytes]) -> None:
         """Write what follows the last figure in a corpus-level file."""
 
+    def corpus_trim(self, chunk: bytes) -> bytes:
+        """In the worker that made chunk: drop parts this worker already handed over (entities
+        shared between figures), so less data crosses between processes. Keeps everything by
+        default. Parts dropped here must be ones :meth:`corpus_shared` returns."""
+        return chunk
+
+    def corpus_shared(self, chunk: bytes) -> bytes:
+        """The parts of a chunk other figures may rely on; written even when the figure itself is
+        skipped (a repeated figid), because :meth:`corpus_trim` may have dropped them from later
+        chunks. Nothing by default."""
+        return b""
+
     def to_bytes(self, pathway: Pathway) -> bytes:
         """Serialize and validate one figure; raises ExportError when the output is invalid."""
         buffer = io.BytesIO()

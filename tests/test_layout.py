@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
@@ -69,10 +68,9 @@ def test_board_is_sized_to_content(seed_pathways):
 
 def test_corpus_layouts_have_no_overlaps(corpus_dir):
     bulk = pytest.importorskip("exporters.bulk")
-    start, count = time.perf_counter(), 0
+    count = 0
     for figure in bulk.read_bulk(corpus_dir):
         pathway = make_pathway(figure)
         assert problems(pathway, layout_pathway(pathway)) == [], figure.figid
         count += 1
     assert count > 3000
-    assert time.perf_counter() - start < 60

@@ -593,7 +593,8 @@ class _CorpusRdfExporter(_RdfExporter):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._written: set[bytes] = set()
+        self._written: set[bytes] = set()  # keys written to the corpus file (in the parent)
+        self._sent: set[bytes] = set()  # keys this worker has handed over (in a worker)
 
     def header(self) -> str:
         raise NotImplementedError
@@ -615,6 +616,24 @@ class _CorpusRdfExporter(_RdfExporter):
     def corpus_start(self, stream: IO[bytes]) -> None:
         self._written = set()
         stream.write(self.header().encode("utf-8"))
+
+    def corpus_trim(self, chunk: bytes) -> bytes:
+        """Drop the keyed (shared) blocks this worker has already handed over."""
+        sent = self._sent
+        kept = []
+        for piece in chunk.split(b"\n#@")[1:]:
+            key = piece.partition(b"\n")[0].strip()
+            if key:
+                if key in sent:
+                    continue
+                sent.add(key)
+            kept.append(piece)
+        return b"".join(b"\n#@" + piece for piece in kept)
+
+    def corpus_shared(self, chunk: bytes) -> bytes:
+        """The keyed blocks of a chunk (shared entities), without the figure's own."""
+        return b"".join(b"\n#@" + piece for piece in chunk.split(b"\n#@")[1:]
+                        if piece.partition(b"\n")[0].strip())
 
     def corpus_add(self, chunk: bytes, stream: IO[bytes]) -> None:
         written = self._written
