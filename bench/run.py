@@ -240,11 +240,13 @@ def main() -> None:
 
 def write_results(path: Path, rows: list[tuple[str, float, float, str]]) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or "unknown"
     lines = ["| step | seconds | peak RSS (MB) | ratio |", "|---|---:|---:|---|"]
     lines += [f"| {label} | {seconds:.2f} | {rss:.0f} | {note} |" if rss else f"| {label} | {seconds:.2f} | | {note} |"
               for label, seconds, rss, note in rows]
     block = "\n".join([f"## Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
-                       f"Machine: {machine}", "", *lines, ""])
+                       f"Machine: {machine}; code at commit {commit}", "", *lines, ""])
     previous = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
     marker = "<!-- runs -->"
     if marker not in previous:

@@ -111,10 +111,18 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
         for item in items:
             yield _process(item)
         return
+    chunks = _chunks(items, CHUNK)
+    first = next(chunks, None)
+    if first is None:
+        return
+    # The first chunk is converted here: that loads every per-process cache (cross-reference
+    # tables, parsed XSDs, compiled validators) once, and forked workers start with it warm.
+    _init_worker(formats, options)
+    yield from _process_chunk(first)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(jobs, _init_worker, (formats, options)) as pool:
         pending: deque = deque()
-        for chunk in _chunks(items, CHUNK):
+        for chunk in chunks:
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
             if len(pending) >= jobs * WINDOW:
                 yield from pending.popleft().get()

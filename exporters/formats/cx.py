@@ -136,6 +136,13 @@ def network_nodes(pathway: Pathway) -> list[_Node]:
     return nodes
 
 
+@lru_cache(maxsize=1)
+def _context_json() -> str:
+    """The prefix -> IRI map NDEx uses to link ``represents`` and ``alias`` CURIEs."""
+    return json.dumps(identifiers.context(), separators=(",", ":"), sort_keys=True)
+
+
+@shared_per_pathway
 def network_attributes(pathway: Pathway) -> dict[str, Any]:
     """The network's attributes in a fixed order; empty values are left out."""
     fig = pathway.figure
@@ -170,7 +177,7 @@ def network_attributes(pathway: Pathway) -> dict[str, Any]:
         "figureNumber": fig.number,
         "paperLink": fig.paper_url,
         "pfocrLink": fig.pfocr_url,
-        "@context": json.dumps(identifiers.context(), separators=(",", ":"), sort_keys=True),
+        "@context": _context_json(),
     }
     return {k: v for k, v in values.items() if v}
 
