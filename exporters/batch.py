@@ -1,18 +1,22 @@
 """The batch engine behind ``pfocr-export convert`` and ``validate``.
 
-Records are read, resolved and serialized in worker processes; the parent
-writes files atomically in input order, keeps one corpus-level file per
-corpus format, and collects errors. One bad record never stops the batch.
+Records are read, resolved, serialized and checked in worker processes, which
+also write each per-figure file to a hidden temp file beside its target. The
+parent, in input order, renames those onto their targets (or removes them for
+a skipped record), appends chunks to the one file of each corpus-level format,
+and collects errors. One bad record never stops the batch.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import secrets
 import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from .model import Figure
 from .pathway import make_pathway
 from .records import RecordError, read_record
 from .registry import Exporter, ExportError, create
-from .writing import atomic_open, write_atomic
+from .writing import atomic_open, discard, remove_temps, write_temp
 
 CHUNK = 16  # figures per worker task
 WINDOW = 8  # tasks in flight per worker: bounds memory on any corpus size
@@ -33,7 +37,8 @@ class Result:
 
     source: str
     figid: str | None = None
-    outputs: dict[str, tuple[bytes, tuple[tuple[str, bytes], ...]]] = field(default_factory=dict)
+    files: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)  # format -> [(temp file, target)]
+    chunks: dict[str, bytes] = field(default_factory=dict)  # corpus-level format -> chunk
     errors: list[str] = field(default_factory=list)
     record_error: str | None = None
     report: tuple[int, int, int] = (0, 0, 0)  # resolved, renamed, unknown
@@ -58,11 +63,13 @@ class Summary:
 
 
 _exporters: dict[str, Exporter] = {}
+_target: dict[str, Any] = {}  # out_dir and the batch's temp-file tag, in each worker
 
 
-def _init_worker(formats: list[str], options: dict[str, Any]) -> None:
+def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | None, tag: str) -> None:
     _exporters.clear()
     _exporters.update({name: create(name, **options) for name in formats})
+    _target.update(out_dir=out_dir, tag=tag)
 
 
 def _process(item: Path | Figure | RecordError) -> Result:
@@ -79,13 +86,31 @@ def _process(item: Path | Figure | RecordError) -> Result:
     for name, exporter in _exporters.items():
         try:
             data = exporter.to_bytes(pathway)
-            companions = tuple(exporter.companions(pathway, data))
-            result.outputs[name] = (exporter.corpus_trim(data) if exporter.corpus_level else data, companions)
+            if exporter.corpus_level:
+                result.chunks[name] = exporter.corpus_trim(data)
+                continue
+            result.files[name] = _write_temps(name, figure.figid, [(exporter.suffix, data),
+                                                                   *exporter.companions(pathway, data)])
         except ExportError as exc:
             result.errors.append(f"{source}: {name}: {exc}")
         except Exception as exc:  # an exporter bug must not stop the batch either
             result.errors.append(f"{source}: {name}: internal error {type(exc).__name__}: {exc}")
     return result
+
+
+def _write_temps(name: str, figid: str, files: list[tuple[str, bytes]]) -> list[tuple[str, Path]]:
+    """Write a figure's files of one format to temp files beside their targets (all or none)."""
+    folder, tag = _target["out_dir"] / name, _target["tag"]
+    written: list[tuple[str, Path]] = []
+    try:
+        for suffix, content in files:
+            target = folder / f"{figid}{suffix}"
+            written.append((write_temp(target, content, tag), target))
+    except BaseException:
+        for tmp, _ in written:
+            discard(tmp)
+        raise
+    return written
 
 
 def _process_chunk(items: list[Path | Figure]) -> list[Result]:
@@ -103,11 +128,11 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[str, Any],
-             jobs: int) -> Iterator[Result]:
+def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[str, Any], jobs: int,
+             out_dir: Path | None, tag: str) -> Iterator[Result]:
     """Results in input order; at most WINDOW tasks per worker in flight."""
     if jobs <= 1:
-        _init_worker(formats, options)
+        _init_worker(formats, options, out_dir, tag)
         for item in items:
             yield _process(item)
         return
@@ -117,10 +142,10 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
         return
     # The first chunk is converted here: that loads every per-process cache (cross-reference
     # tables, parsed XSDs, compiled validators) once, and forked workers start with it warm.
-    _init_worker(formats, options)
+    _init_worker(formats, options, out_dir, tag)
     yield from _process_chunk(first)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs, _init_worker, (formats, options)) as pool:
+    with multiprocessing.get_context(method).Pool(jobs, _init_worker, (formats, options, out_dir, tag)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
@@ -141,52 +166,64 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
     local = {name: create(name, **options) for name in formats}
     corpus = {name: ex for name, ex in local.items() if ex.corpus_level}
     seen: dict[str, str] = {}
-    with ExitStack() as stack:
-        streams = {}
-        for name, exporter in corpus.items():
-            assert out_dir is not None
-            streams[name] = stack.enter_context(atomic_open(out_dir / name / f"{exporter.corpus_name}{exporter.suffix}"))
-            exporter.corpus_start(streams[name])
-        for result in _results(items, formats, options, jobs):
-            summary.read += 1
-            if result.record_error is None and result.figid in seen:
-                result.record_error = (f"{result.source}: figid: {result.figid!r} is also the figid of "
-                                       f"{seen[result.figid]}; skipped")
-            if result.record_error is not None:
-                summary.failed += 1
-                on_error(result.record_error)
-                for name, (data, _) in result.outputs.items():  # a repeated figid: keep what others share
-                    if name in corpus:
-                        corpus[name].corpus_add(corpus[name].corpus_shared(data), streams[name])
-            else:
-                seen[result.figid] = result.source
-                _write(result, out_dir, local, streams, summary)
-                for line in result.errors:
-                    summary.export_errors += 1
-                    on_error(line)
-                summary.converted += 1
-                summary.genes.update(dict(zip(("resolved", "renamed", "unknown"), result.report)))
-            on_progress(summary.read)
-            if strict and not summary.ok:
-                summary.stopped = True
-                break
-        for name, exporter in corpus.items():
-            exporter.corpus_end(streams[name])
-            summary.files[name] += 1
+    tag = f"{secrets.token_hex(4)}-"  # names this batch's temp files
+    finished = False
+    try:
+        with ExitStack() as stack:
+            streams = {}
+            for name, exporter in corpus.items():
+                assert out_dir is not None
+                streams[name] = stack.enter_context(
+                    atomic_open(out_dir / name / f"{exporter.corpus_name}{exporter.suffix}"))
+                exporter.corpus_start(streams[name])
+            results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag)))
+            for result in results:
+                summary.read += 1
+                if result.record_error is None and result.figid in seen:
+                    result.record_error = (f"{result.source}: figid: {result.figid!r} is also the figid of "
+                                           f"{seen[result.figid]}; skipped")
+                if result.record_error is not None:
+                    summary.failed += 1
+                    on_error(result.record_error)
+                    _skip(result, corpus, streams)
+                else:
+                    seen[result.figid] = result.source
+                    _write(result, local, streams, summary)
+                    for line in result.errors:
+                        summary.export_errors += 1
+                        on_error(line)
+                    summary.converted += 1
+                    summary.genes.update(dict(zip(("resolved", "renamed", "unknown"), result.report)))
+                on_progress(summary.read)
+                if strict and not summary.ok:
+                    summary.stopped = True
+                    break
+            for name, exporter in corpus.items():
+                exporter.corpus_end(streams[name])
+                summary.files[name] += 1
+            finished = not summary.stopped
+    finally:
+        if not finished and out_dir is not None:  # work in flight when the batch stopped
+            for name in formats:
+                if not local[name].corpus_level:
+                    remove_temps(out_dir / name, tag)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _write(result: Result, out_dir: Path | None, exporters: dict[str, Exporter], streams: dict[str, Any],
-           summary: Summary) -> None:
-    for name, (data, companions) in result.outputs.items():
-        exporter = exporters[name]
-        if exporter.corpus_level:
-            exporter.corpus_add(data, streams[name])
-            continue
-        assert out_dir is not None
-        write_atomic(out_dir / name / f"{result.figid}{exporter.suffix}", data)
-        for extra_suffix, extra in companions:
-            write_atomic(out_dir / name / f"{result.figid}{extra_suffix}", extra)
+def _write(result: Result, exporters: dict[str, Exporter], streams: dict[str, Any], summary: Summary) -> None:
+    for name, files in result.files.items():
+        for tmp, target in files:
+            os.replace(tmp, target)
         summary.files[name] += 1
+    for name, chunk in result.chunks.items():
+        exporters[name].corpus_add(chunk, streams[name])
 
+
+def _skip(result: Result, corpus: dict[str, Exporter], streams: dict[str, Any]) -> None:
+    """Drop a skipped record's files; keep what other figures share from its corpus chunks."""
+    for files in result.files.values():
+        for tmp, _ in files:
+            discard(tmp)
+    for name, chunk in result.chunks.items():
+        corpus[name].corpus_add(corpus[name].corpus_shared(chunk), streams[name])

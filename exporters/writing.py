@@ -19,9 +19,9 @@ from typing import IO
 _serial = itertools.count()
 
 
-def _open_temp(target: Path) -> tuple[int, str]:
+def _open_temp(target: Path, tag: str = "") -> tuple[int, str]:
     """Create an exclusive temp file beside target (making its folder when missing)."""
-    tmp = f"{target.parent}{os.sep}.{target.name}.{os.getpid()}.{next(_serial)}.tmp"
+    tmp = f"{target.parent}{os.sep}.{target.name}.{tag}{os.getpid()}-{next(_serial)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
         return os.open(tmp, flags, 0o666), tmp
@@ -30,7 +30,8 @@ def _open_temp(target: Path) -> tuple[int, str]:
         return os.open(tmp, flags, 0o666), tmp
 
 
-def _discard(tmp: str) -> None:
+def discard(tmp: str) -> None:
+    """Remove a temp file that will not be renamed."""
     try:
         os.unlink(tmp)
     except FileNotFoundError:
@@ -46,13 +47,25 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
             yield stream
         os.replace(tmp, path)
     except BaseException:
-        _discard(tmp)
+        discard(tmp)
         raise
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write data to path atomically (temp file + rename)."""
-    fd, tmp = _open_temp(Path(path))
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        discard(tmp)
+        raise
+
+
+def write_temp(path: str | os.PathLike[str], data: bytes, tag: str = "") -> str:
+    """Write data to a new hidden temp file beside path and return its name: the first half of an
+    atomic write, for a process other than the writer to finish with ``os.replace(tmp, path)``
+    (or :func:`discard`). tag marks the temp files of one batch, for :func:`remove_temps`."""
+    fd, tmp = _open_temp(Path(path), tag)
     try:
         try:
             view = memoryview(data)
@@ -60,7 +73,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
-        os.replace(tmp, path)
     except BaseException:
-        _discard(tmp)
+        discard(tmp)
         raise
+    return tmp
+
+
+def remove_temps(folder: Path, tag: str) -> None:
+    """Remove the temp files a stopped batch left in folder (those whose name carries tag)."""
+    for tmp in folder.glob(f".*.{tag}*.tmp"):
+        discard(str(tmp))

@@ -73,6 +73,23 @@ def test_strict_stops_at_the_first_failure(tmp_path):
     assert not (tmp_path / "out" / "json").exists()
 
 
+def test_strict_stop_with_workers_keeps_what_came_before_and_leaves_no_temp_files(tmp_path):
+    """Workers write temp files ahead of the parent; a stop must neither publish nor leave them."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = (seeds_dir() / "000_2a4a1d3c44822046.txt").read_text(encoding="utf-8")
+    figid = next(line.split(": ", 1)[1] for line in seed.splitlines() if line.startswith("figid: "))
+    for i in range(80):
+        (folder / f"{i:03d}.md").write_text(seed.replace(f"figid: {figid}", f"figid: fig{i:03d}"), encoding="utf-8")
+    (folder / "040.md").write_bytes(BROKEN["wrong_type.md"])
+    code, _, err = run_cli("convert", str(folder), "-o", str(tmp_path / "out"), "-f", "json,gpml", "--strict",
+                           "-j", "2")
+    assert code == 1 and "040.md: genes[0].entrez" in err
+    for fmt, suffix in (("json", ".json"), ("gpml", ".gpml")):
+        written = sorted(p.name for p in (tmp_path / "out" / fmt).iterdir())
+        assert written == [f"fig{i:03d}{suffix}" for i in range(40)], fmt  # hidden temp files would show here
+
+
 def test_rerun_gives_byte_identical_files(tmp_path):
     assert main(["convert", "-o", str(tmp_path / "a"), "-f", "json", "-q", "-j", "2"]) == 0
     assert main(["convert", "-o", str(tmp_path / "b"), "-f", "json", "-q", "-j", "1"]) == 0
