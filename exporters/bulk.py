@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Figure
-from .records import (RecordError, clean_caption, clean_figlink, fallback_title, gene_mentions, optional, score,
-                      term_mentions, text, unsafe_figid_reason)
+from .records import (RecordError, gene_mentions, paper_fields, score, term_mentions, text,
+                      unsafe_figid_reason)
 
 GENE_COLUMNS = ("figid", "word", "symbol", "source", "hgnc_symbol", "entrez")
 # Figure-table column aliases (the 2020 shiny tables use dotted names) -> our field
@@ -149,17 +149,10 @@ def _figure(raw_figid: str, genes: _Table, figure_tables: list[_Table], chemical
                       if o not in NOT_ORGANISMS)
     return Figure(
         figid=figid,
-        title=fallback_title(text(meta.get("figtitle")), text(meta.get("papertitle")), figid),
-        caption=clean_caption(text(meta.get("caption"))),
         pmcid=pmcid,
-        number=text(meta.get("number")),
-        figlink=clean_figlink(text(meta.get("figlink"))),
         filename=text(meta.get("filename")) or raw_figid.split("__", 1)[-1],
-        papertitle=text(meta.get("papertitle")),
-        reftext=text(meta.get("reftext")),
-        year=optional(meta.get("year")),
+        **paper_fields(meta, figid),
         organisms=organisms,
-        journal_title=optional(meta.get("journal_title")),
         pathway_score=score(meta.get("pathway_score")),
         genes=gene_mentions(gene_rows),
         chemicals=term_mentions(chem_rows),

@@ -10,6 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The RDF vocabularies our RDF outputs use, by the prefix they are written (and queried) with.
+VOCABULARIES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "bp": "http://www.biopax.org/release/biopax-level3.owl#",
+    "wp": "http://vocabularies.wikipathways.org/wp#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "cito": "http://purl.org/spar/cito/",
+}
+
 
 @dataclass(frozen=True)
 class Prefix:

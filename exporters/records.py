@@ -225,6 +225,20 @@ def _short(value: Any) -> str:
 
 # --- normalisation --------------------------------------------------------------------------
 
+def paper_fields(raw: dict[str, Any], figid: str) -> dict[str, Any]:
+    """The figure and paper fields record files and bulk figure tables both carry, normalised."""
+    return {
+        "title": fallback_title(text(raw.get("figtitle")), text(raw.get("papertitle")), figid),
+        "caption": clean_caption(text(raw.get("caption"))),
+        "number": text(raw.get("number")),
+        "figlink": clean_figlink(text(raw.get("figlink"))),
+        "papertitle": text(raw.get("papertitle")),
+        "reftext": text(raw.get("reftext")),
+        "year": optional(raw.get("year")),
+        "journal_title": optional(raw.get("journal_title")),
+    }
+
+
 def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figure:
     """Turn a schema-valid raw record into a Figure, absorbing the known quirks."""
     figid = str(raw["figid"]).strip()
@@ -236,19 +250,12 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
     pmcid = text(raw.get("pmcid")) or figid.split("__", 1)[0]
     return Figure(
         figid=figid,
-        title=fallback_title(text(raw.get("figtitle")), text(raw.get("papertitle")), figid),
-        caption=clean_caption(text(raw.get("caption"))),
         pmcid=pmcid,
-        number=text(raw.get("number")),
-        figlink=clean_figlink(text(raw.get("figlink"))),
         filename=text(raw.get("filename")),
-        papertitle=text(raw.get("papertitle")),
-        reftext=text(raw.get("reftext")),
-        year=optional(raw.get("year")),
+        **paper_fields(raw, figid),
         organisms=names(raw.get("organisms")),
         organisms_ner=names(raw.get("organisms_ner")),
         doi=optional(raw.get("doi")),
-        journal_title=optional(raw.get("journal_title")),
         journal_nlm_ta=optional(raw.get("journal_nlm_ta")),
         publisher_name=optional(raw.get("publisher_name")),
         keywords=names(raw.get("keywords")),

@@ -28,25 +28,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from .identifiers import VOCABULARIES
+
 DEFAULT_STORE = "pfocr-store"
 DEFAULT_GRAPH_BASE = "https://pfocr.wikipathways.org/biopax/graph/"  # under the biopax format's default base
 SUFFIXES = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 MEDIA_TYPES = {"RDF_XML": "application/rdf+xml", "TURTLE": "text/turtle", "N_TRIPLES": "application/n-triples"}
 BULK_BYTES = 4 << 20  # larger files go through Oxigraph's bulk loader (3x faster, not transactional)
-QUERY_PREFIXES = {  # predeclared, as WikiPathways' endpoint does
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "bp": "http://www.biopax.org/release/biopax-level3.owl#",
-    "wp": "http://vocabularies.wikipathways.org/wp#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "cito": "http://purl.org/spar/cito/",
-    "fn": "http://www.w3.org/2005/xpath-functions#",
-}
+QUERY_PREFIXES = {**VOCABULARIES, "fn": "http://www.w3.org/2005/xpath-functions#"}  # predeclared, as WikiPathways' endpoint does
 
 
 class LoadError(Exception):

@@ -13,24 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-BP = "http://www.biopax.org/release/biopax-level3.owl#"
+from ..identifiers import VOCABULARIES as NAMESPACES
 
-NAMESPACES = {
-    "rdf": RDF,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD,
-    "owl": OWL,
-    "bp": BP,
-    "wp": "http://vocabularies.wikipathways.org/wp#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "cito": "http://purl.org/spar/cito/",
-}
+RDF = NAMESPACES["rdf"]
+XSD = NAMESPACES["xsd"]
+OWL = NAMESPACES["owl"]
+BP = NAMESPACES["bp"]
 
 # Characters XML 1.0 forbids; also dropped from Turtle/N-Triples so every syntax says the same.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
