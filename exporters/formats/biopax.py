@@ -438,15 +438,19 @@ _BP = BP.encode()
 _CHECKED = frozenset({b"organism", b"db", b"id"})
 
 
+@lru_cache(maxsize=1)
+def _ontology_bytes() -> tuple[frozenset[bytes], frozenset[bytes]]:
+    classes, props = ontology_terms()
+    return frozenset(c.encode() for c in classes), frozenset(p.encode() for p in props)
+
+
 def _triples_problems(statements: list) -> list[str]:
     """BioPAX checks on parsed statements: known classes and properties, one organism per
     pathway, xref ids matching their database's pattern."""
-    classes, props = ontology_terms()
+    bclasses, bprops = _ontology_bytes()
     if statements and isinstance(statements[0][0], str):  # slow path: encode to the fast path's form
         statements = [(s.encode(), p.encode(), o.encode(), b"") if o.startswith(("http:", "https:", "urn:"))
                       else (s.encode(), p.encode(), b"", o.encode()) for s, p, o in statements]
-    bclasses = {c.encode() for c in classes}
-    bprops = {p.encode() for p in props}
     n = len(_BP)
     types: dict[bytes, bytes] = {}
     values: dict[bytes, dict[bytes, list[bytes]]] = {}
