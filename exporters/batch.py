@@ -188,7 +188,7 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     _skip(result, corpus, streams)
                 else:
                     seen[result.figid] = result.source
-                    _write(result, local, streams, summary)
+                    _write(result, corpus, streams, summary)
                     for line in result.errors:
                         summary.export_errors += 1
                         on_error(line)
@@ -211,13 +211,14 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
     return summary
 
 
-def _write(result: Result, exporters: dict[str, Exporter], streams: dict[str, Any], summary: Summary) -> None:
+def _write(result: Result, corpus: dict[str, Exporter], streams: dict[str, Any], summary: Summary) -> None:
+    """Publish a converted record's files; append its corpus chunks."""
     for name, files in result.files.items():
         for tmp, target in files:
             os.replace(tmp, target)
         summary.files[name] += 1
     for name, chunk in result.chunks.items():
-        exporters[name].corpus_add(chunk, streams[name])
+        corpus[name].corpus_add(chunk, streams[name])
 
 
 def _skip(result: Result, corpus: dict[str, Exporter], streams: dict[str, Any]) -> None:

@@ -1,10 +1,9 @@
 """Atomic file output: a reader never sees a half-written file.
 
-Data goes to a hidden temp file beside the target (``.<name>.<pid>.<n>.tmp``),
-which is then renamed onto the target. Plain ``os.open`` with ``O_EXCL`` is
-used instead of ``tempfile.mkstemp``: at 100,000 figures per format the
-difference (one syscall and no random-name retries) is a quarter of the time
-spent writing.
+Data goes to a hidden temp file beside the target (``.<name>.<tag><pid>-<n>.tmp``),
+which is then renamed onto the target. ``os.open`` with ``O_EXCL`` on that name
+replaces ``tempfile.mkstemp`` + ``chmod`` + a ``mkdir`` per file: fewer system
+calls per file, which counts at 100,000 figures per format.
 """
 
 from __future__ import annotations

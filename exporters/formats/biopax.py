@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from .. import identifiers
@@ -623,35 +623,37 @@ class _CorpusRdfExporter(_RdfExporter):
 
     def corpus_trim(self, chunk: bytes) -> bytes:
         """Drop the keyed (shared) blocks this worker has already handed over."""
-        sent = self._sent
-        kept = []
-        for piece in chunk.split(b"\n#@")[1:]:
-            key = piece.partition(b"\n")[0].strip()
-            if key:
-                if key in sent:
-                    continue
-                sent.add(key)
-            kept.append(piece)
-        return b"".join(b"\n#@" + piece for piece in kept)
+        return b"".join(b"\n#@" + piece for key, piece, _ in _chunk_blocks(chunk) if _first(key, self._sent))
 
     def corpus_shared(self, chunk: bytes) -> bytes:
         """The keyed blocks of a chunk (shared entities), without the figure's own."""
-        return b"".join(b"\n#@" + piece for piece in chunk.split(b"\n#@")[1:]
-                        if piece.partition(b"\n")[0].strip())
+        return b"".join(b"\n#@" + piece for key, piece, _ in _chunk_blocks(chunk) if key)
 
     def corpus_add(self, chunk: bytes, stream: IO[bytes]) -> None:
-        written = self._written
-        for piece in chunk.split(b"\n#@")[1:]:
-            head, _, body = piece.partition(b"\n")
-            key = head.strip()
-            if key:
-                if key in written:
-                    continue
-                written.add(key)
-            stream.write(body if body.endswith(b"\n") else body + b"\n")
+        for key, _, body in _chunk_blocks(chunk):
+            if _first(key, self._written):
+                stream.write(body if body.endswith(b"\n") else body + b"\n")
 
     def validate(self, data: bytes, label: str) -> None:
         _raise(problems(data, self.syntax), label, self.name)
+
+
+def _chunk_blocks(chunk: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(key, piece, body) of each ``#@ key`` block of a figure's chunk; key is empty for the
+    figure's own blocks."""
+    for piece in chunk.split(b"\n#@")[1:]:
+        head, _, body = piece.partition(b"\n")
+        yield head.strip(), piece, body
+
+
+def _first(key: bytes, keys: set[bytes]) -> bool:
+    """True for a figure's own block (no key) and the first time a shared key is met (noted)."""
+    if not key:
+        return True
+    if key in keys:
+        return False
+    keys.add(key)
+    return True
 
 
 class TurtleExporter(_CorpusRdfExporter):

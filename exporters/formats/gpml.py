@@ -431,26 +431,25 @@ _REFS_2021 = etree.XPath("//*[@elementRef or @groupRef or @aliasRef]")
 
 def _refs_2013a(root: etree._Element, strict: bool) -> list[str]:
     ns = f"{{{NS_2013A}}}"
-    found = []
+    found: list[tuple[int, str]] = []  # (line, message), reported in file order
     graph_ids = set(_GRAPH_IDS(root))
     group_ids: dict[str, int] = {}
     for el in root.iter(f"{ns}Group"):
         if el.get("GroupId") in group_ids:
-            found.append(f"line {el.sourceline}: GroupId {el.get('GroupId')!r} is used twice")
+            found.append((el.sourceline, f"GroupId {el.get('GroupId')!r} is used twice"))
         group_ids[el.get("GroupId")] = el.sourceline
     for el in _GRAPH_REFS(root):
         if el.get("GraphRef") not in graph_ids:
-            found.append(f"line {el.sourceline}: GraphRef {el.get('GraphRef')!r} names no GraphId")
+            found.append((el.sourceline, f"GraphRef {el.get('GraphRef')!r} names no GraphId"))
     for el in _GROUP_REFS(root):
         if el.get("GroupRef") not in group_ids:
-            found.append(f"line {el.sourceline}: GroupRef {el.get('GroupRef')!r} names no Group's GroupId")
+            found.append((el.sourceline, f"GroupRef {el.get('GroupRef')!r} names no Group's GroupId"))
     if strict:
         biopax_ids = {el.get(f"{{{RDF}}}id") for el in root.iterfind(f"{ns}Biopax/*")}
         for el in root.iter(f"{ns}BiopaxRef"):
             if (el.text or "").strip() not in biopax_ids:
-                found.append(f"line {el.sourceline}: BiopaxRef {el.text!r} names no Biopax publication")
-    found.sort(key=lambda message: int(message.split(":", 1)[0][5:]))  # in file order
-    return found
+                found.append((el.sourceline, f"BiopaxRef {el.text!r} names no Biopax publication"))
+    return [f"line {line}: {message}" for line, message in sorted(found, key=lambda f: f[0])]
 
 
 REF_TARGETS_2021 = {"groupRef": "Group", "aliasRef": "Group"}
