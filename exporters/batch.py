@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Figure
-from .pathway import make_pathway
+from .pathway import GeneReport, make_pathway
 from .records import RecordError, read_record
 from .registry import Exporter, ExportError, create
 from .writing import atomic_open, discard, remove_temps, write_temp
@@ -41,7 +41,7 @@ class Result:
     chunks: dict[str, bytes] = field(default_factory=dict)  # corpus-level format -> chunk
     errors: list[str] = field(default_factory=list)
     record_error: str | None = None
-    report: tuple[int, int, int] = (0, 0, 0)  # resolved, renamed, unknown
+    report: GeneReport | None = None
 
 
 @dataclass
@@ -53,7 +53,8 @@ class Summary:
     failed: int = 0
     export_errors: int = 0
     files: Counter = field(default_factory=Counter)
-    genes: Counter = field(default_factory=Counter)
+    genes: Counter = field(default_factory=Counter)  # resolved, renamed, unknown, flagged, dropped
+    organisms: Counter = field(default_factory=Counter)  # (taxon, organism name) -> genes, summed over figures
     seconds: float = 0.0
     stopped: bool = False
 
@@ -66,10 +67,11 @@ _exporters: dict[str, Exporter] = {}
 _target: dict[str, Any] = {}  # out_dir and the batch's temp-file tag, in each worker
 
 
-def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | None, tag: str) -> None:
+def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | None, tag: str,
+                 only_figure_organism: bool = False) -> None:
     _exporters.clear()
     _exporters.update({name: create(name, **options) for name in formats})
-    _target.update(out_dir=out_dir, tag=tag)
+    _target.update(out_dir=out_dir, tag=tag, only_figure_organism=only_figure_organism)
 
 
 def _process(item: Path | Figure | RecordError) -> Result:
@@ -80,9 +82,8 @@ def _process(item: Path | Figure | RecordError) -> Result:
         figure = read_record(item) if isinstance(item, Path) else item
     except RecordError as exc:
         return Result(source, record_error=str(exc))
-    pathway = make_pathway(figure)
-    report = pathway.report
-    result = Result(source, figure.figid, report=(report.resolved, len(report.renamed), len(report.unknown)))
+    pathway = make_pathway(figure, only_figure_organism=_target.get("only_figure_organism", False))
+    result = Result(source, figure.figid, report=pathway.report)
     for name, exporter in _exporters.items():
         try:
             data = exporter.to_bytes(pathway)
@@ -129,10 +130,11 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[str, Any], jobs: int,
-             out_dir: Path | None, tag: str) -> Iterator[Result]:
+             out_dir: Path | None, tag: str, only_figure_organism: bool) -> Iterator[Result]:
     """Results in input order; at most WINDOW tasks per worker in flight."""
+    setup = (formats, options, out_dir, tag, only_figure_organism)
     if jobs <= 1:
-        _init_worker(formats, options, out_dir, tag)
+        _init_worker(*setup)
         for item in items:
             yield _process(item)
         return
@@ -142,10 +144,10 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
         return
     # The first chunk is converted here: that loads every per-process cache (cross-reference
     # tables, parsed XSDs, compiled validators) once, and forked workers start with it warm.
-    _init_worker(formats, options, out_dir, tag)
+    _init_worker(*setup)
     yield from _process_chunk(first)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs, _init_worker, (formats, options, out_dir, tag)) as pool:
+    with multiprocessing.get_context(method).Pool(jobs, _init_worker, setup) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
@@ -157,9 +159,14 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
 
 def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, formats: list[str],
         options: dict[str, Any] | None = None, jobs: int = 1, strict: bool = False,
+        only_figure_organism: bool = False,
         on_error: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
         on_progress: Callable[[int], None] = lambda n: None) -> Summary:
-    """Convert every item to every format under out_dir (or only validate when formats is empty)."""
+    """Convert every item to every format under out_dir (or only validate when formats is empty).
+
+    ``only_figure_organism`` leaves out genes of another organism than their figure's
+    (see :func:`~exporters.pathway.make_pathway`).
+    """
     options = options or {}
     summary = Summary()
     started = time.perf_counter()
@@ -176,7 +183,8 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                 streams[name] = stack.enter_context(
                     atomic_open(out_dir / name / f"{exporter.corpus_name}{exporter.suffix}"))
                 exporter.corpus_start(streams[name])
-            results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag)))
+            results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag,
+                                                                  only_figure_organism)))
             for result in results:
                 summary.read += 1
                 if result.record_error is None and result.figid in seen:
@@ -193,7 +201,7 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                         summary.export_errors += 1
                         on_error(line)
                     summary.converted += 1
-                    summary.genes.update(dict(zip(("resolved", "renamed", "unknown"), result.report)))
+                    _count_genes(summary, result.report)
                 on_progress(summary.read)
                 if strict and not summary.ok:
                     summary.stopped = True
@@ -209,6 +217,13 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     remove_temps(out_dir / name, tag)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _count_genes(summary: Summary, report: GeneReport | None) -> None:
+    if report is not None:
+        summary.genes.update(resolved=report.resolved, renamed=len(report.renamed), unknown=len(report.unknown),
+                             flagged=report.flagged, dropped=report.dropped)
+        summary.organisms.update({(taxon, name): n for taxon, name, n in report.organisms})
 
 
 def _write(result: Result, corpus: dict[str, Exporter], streams: dict[str, Any], summary: Summary) -> None:

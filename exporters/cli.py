@@ -117,6 +117,9 @@ def _add_convert(sub: Any) -> None:
     p.add_argument("-f", "--formats", default="all",
                    help="comma-separated formats (see 'pfocr-export formats'); default: all installed")
     p.add_argument("--preview", action="store_true", help="also write a picture next to each file (GPML)")
+    p.add_argument("--only-figure-organism", action="store_true",
+                   help="leave out genes the record places in another organism than the figure's (v2023 "
+                        "multi-organism records; by default they are kept and flagged for curators)")
     p.add_argument("--base-uri", metavar="URI", help="base of the IRIs minted in RDF outputs")
     p.add_argument("--wp-view", action="store_true",
                    help="RDF outputs also carry a WikiPathways-vocabulary view (wp:, dcterms:)")
@@ -205,6 +208,7 @@ def _convert(args: argparse.Namespace) -> int:
     items, total = _items(args)
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
         summary = run(items, args.output, formats, options, jobs=max(1, args.jobs), strict=args.strict,
+                      only_figure_organism=args.only_figure_organism,
                       on_error=progress.error, on_progress=progress.update)
     print_summary(summary, formats, args.output)
     return 0 if summary.ok else 1
@@ -268,7 +272,15 @@ def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) ->
     g = summary.genes
     if g:
         print(f"genes per figure, summed: {g['resolved']} resolved, {g['renamed']} renamed, "
-              f"{g['unknown']} unknown to HGNC")
+              f"{g['unknown']} unknown to their organism's nomenclature (HGNC, MGI, RGD)")
+    if summary.organisms:
+        shown = summary.organisms.most_common()
+        by_organism = ", ".join(f"{name or 'taxon ' + taxon} {n}" for (taxon, name), n in shown[:8])
+        more = f", {len(shown) - 8} more organisms" if len(shown) > 8 else ""
+        print(f"genes by organism: {by_organism}{more}")
+    if g.get("flagged") or g.get("dropped"):
+        print(f"genes of another organism than their figure's: {g['flagged']} flagged for curators, "
+              f"{g['dropped']} left out (--only-figure-organism)")
     if formats:
         files = ", ".join(f"{name} {summary.files[name]}" for name in formats)
         print(f"files written under {out_dir}/: {files}")

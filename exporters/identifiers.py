@@ -35,6 +35,7 @@ class Prefix:
     iri: str  # identifiers.org IRI base, the local id is appended
     pattern: str  # Bioregistry regular expression for the local id
     name: str  # human-readable database name
+    bridgedb_id: str = "{}"  # how BridgeDb (GPML 2013a) writes the local id, e.g. "CHEBI:{}"
 
     def matches(self, local_id: str) -> bool:
         """True when local_id is a well-formed identifier of this database."""
@@ -55,6 +56,11 @@ PREFIXES: dict[str, Prefix] = {
                "Ensembl"),
         # stricter than Bioregistry's ^(C|D|Q)\d+$: PFOCR links descriptors and supplementary concepts only
         Prefix("mesh", "MeSH", "https://identifiers.org/mesh:", r"^(C|D)\d{6,9}$", "MeSH"),
+        Prefix("chebi", "ChEBI", "https://identifiers.org/CHEBI:", r"^\d+$", "ChEBI", "CHEBI:{}"),
+        Prefix("doid", "Human Disease Ontology", "https://identifiers.org/DOID:", r"^\d+$", "Disease Ontology",
+               "DOID:{}"),
+        Prefix("mgi", "MGI", "https://identifiers.org/MGI:", r"^\d+$", "Mouse Genome Informatics", "MGI:{}"),
+        Prefix("rgd", "RGD", "https://identifiers.org/rgd:", r"^\d{4,}$", "Rat Genome Database"),
         Prefix("fplx", None, "https://identifiers.org/fplx:", r"^[a-zA-Z0-9][A-Za-z0-9_]+$", "FamPlex"),
         # stricter than Bioregistry's ^(\d+)|([a-zA-Z_]+)$: we only write numeric taxon ids
         Prefix("ncbitaxon", None, "https://identifiers.org/taxonomy:", r"^\d+$", "NCBI Taxonomy"),
@@ -87,6 +93,11 @@ def bridgedb(prefix: str) -> str:
     if name is None:
         raise KeyError(f"{prefix} has no BridgeDb data-source name")
     return name
+
+
+def bridgedb_id(prefix: str, local_id: str) -> str:
+    """The id as BridgeDb (GPML 2013a) writes it, e.g. bridgedb_id("chebi", "15422") == "CHEBI:15422"."""
+    return PREFIXES[prefix].bridgedb_id.format(local_id)
 
 
 def is_valid(prefix: str, local_id: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+HUMAN, HUMAN_TAXON = "Homo sapiens", "9606"
+
 
 @dataclass(frozen=True)
 class GeneMention:
@@ -12,9 +14,11 @@ class GeneMention:
     word: str  # raw OCR word, kept verbatim for provenance ("|FURIN", "→Akt")
     label: str  # clean display form of the word ("FURIN", "Akt")
     symbol: str  # lexicon symbol the word matched (a FamPlex family name on family rows)
-    source: str  # hgnc_symbol | bioentities_symbol | hgnc_alias_symbol | hgnc_prev_symbol | ncbigene_*
-    hgnc_symbol: str  # gene symbol as the record gives it (frozen in 2020, may be stale)
+    source: str  # hgnc_symbol | bioentities_symbol | hgnc_alias_symbol | hgnc_prev_symbol | ncbigene_* | famplex_relations
+    hgnc_symbol: str  # gene symbol as the record gives it (HGNC's in v2021, NCBI Gene's in v2023; may be stale)
     entrez: str  # NCBI Gene id, digits only; authoritative
+    taxon: str = HUMAN_TAXON  # NCBI Taxonomy id of the gene's organism (v2021 and 2020 lexicons are human)
+    organism: str = HUMAN  # the organism's scientific name as the record gives it
 
     @property
     def is_family_member(self) -> bool:
@@ -22,17 +26,20 @@ class GeneMention:
         return self.source in FAMILY_SOURCES
 
 
-FAMILY_SOURCES = frozenset({"bioentities_symbol", "famplex"})
+FAMILY_SOURCES = frozenset({"bioentities_symbol", "famplex", "famplex_relations"})
 
 
 @dataclass(frozen=True)
 class TermMention:
-    """A chemical or disease read off the figure (PubTator, MeSH)."""
+    """A chemical or disease read off the figure (PubTator: MeSH, plus ChEBI or DOID in v2023)."""
 
     word: str  # raw word
     label: str  # clean display form
-    source: str  # "MESH" or "" (no cross-reference)
-    identifier: str  # MeSH id like "D009362" / "C032720", or ""
+    mesh: str = ""  # MeSH id like "D009362" / "C032720" (no prefix), or ""
+    mesh_name: str = ""  # MeSH name as the record gives it (v2023 ``match``), or ""
+    ontology: str = ""  # "chebi" (chemicals) or "doid" (diseases) when the record gives such an id, else ""
+    ontology_id: str = ""  # its local id, e.g. "15422" or "0060239"
+    ontology_name: str = ""  # its name as the record gives it (v2023 ``name``), or ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Figure:
     chemicals: tuple[TermMention, ...] = ()
     diseases: tuple[TermMention, ...] = ()
     schema: str = "v2021"  # v2021 | v2023 | bulk
+    lexicon: str = "hgnc"  # "hgnc": human genes only (v2021, 2020 tables); "ncbigene": genes of many organisms (v2023)
     source_path: str = field(default="", compare=False)
 
     @property

@@ -14,6 +14,13 @@ from typing import Any, TypeVar
 from .model import Figure, TermMention
 from .xrefs import RENAMED, UNKNOWN, GeneXref, Resolver, default_resolver
 
+# How the figure's organism was decided (Pathway.organism_source), in the order the rules are tried
+ORGANISM_RULES = {
+    "organisms": "the record's curated organisms",
+    "organisms_ner": "the organisms PFOCR's NER found in the paper (organisms_ner)",
+    "genes": "the organism most of the figure's genes belong to",
+}
+
 
 @dataclass(frozen=True)
 class Gene:
@@ -21,6 +28,15 @@ class Gene:
 
     xref: GeneXref
     words: tuple[str, ...]  # raw OCR words that produced it, first-seen order
+    flag: str | None = None  # why a curator should check it (a gene of another organism than the figure's)
+
+    @property
+    def taxon(self) -> str:
+        return self.xref.taxon
+
+    @property
+    def organism(self) -> str:
+        return self.xref.organism
 
     @property
     def entrez(self) -> str:
@@ -48,17 +64,23 @@ class Term:
 
     label: str  # clean display word from the figure
     mesh_id: str | None  # e.g. "D009362"; None when the record gives no usable id
-    mesh_name: str | None  # MeSH preferred name when known
+    mesh_name: str | None  # MeSH preferred name (vendored table, else the record's ``match``)
     words: tuple[str, ...]
+    ontology: str | None = None  # "chebi" or "doid" when the record gives such an id
+    ontology_id: str | None = None  # e.g. "15422", "0060239"
+    ontology_name: str | None = None  # its name as the record gives it
 
 
 @dataclass(frozen=True)
 class GeneReport:
-    """How the figure's distinct genes resolved against HGNC."""
+    """How the figure's distinct genes resolved against their organisms' nomenclature tables."""
 
-    resolved: int
+    resolved: int  # known to HGNC, MGI or RGD, or of an organism without such a table
     renamed: tuple[tuple[str, str], ...]  # (record symbol, current symbol)
-    unknown: tuple[str, ...]  # Entrez ids HGNC does not know
+    unknown: tuple[str, ...]  # Entrez ids of human, mouse or rat genes that HGNC/MGI/RGD do not know
+    organisms: tuple[tuple[str, str, int], ...] = ()  # (taxon, organism name, distinct genes), most first
+    flagged: int = 0  # genes of another organism than the figure's
+    dropped: int = 0  # such genes left out (make_pathway(only_figure_organism=True))
 
     @property
     def total(self) -> int:
@@ -81,21 +103,39 @@ class Pathway:
     families: tuple[Family, ...]
     chemicals: tuple[Term, ...]
     diseases: tuple[Term, ...]
-    organism: str | None  # the one organism a single-organism format records
+    organism: str | None  # the figure's organism (see ORGANISM_RULES), the one a single-organism format records
     taxon: str | None  # its NCBI Taxonomy id
     report: GeneReport
+    organism_source: str | None = None  # the ORGANISM_RULES key that decided it; None when nothing names one
+    organisms_named: tuple[tuple[str, str | None], ...] = ()  # (name, taxon) of every organism the record names
+
+    @property
+    def gene_taxa(self) -> tuple[tuple[str, str], ...]:
+        """(taxon, name) of every organism the figure's genes belong to, most genes first."""
+        return tuple((taxon, name) for taxon, name, _ in self.report.organisms)
 
 
-def make_pathway(figure: Figure, resolver: Resolver | None = None) -> Pathway:
-    """Resolve and group a figure's mentions into a Pathway."""
+def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_organism: bool = False) -> Pathway:
+    """Resolve and group a figure's mentions into a Pathway.
+
+    With ``only_figure_organism``, genes that the record places in another organism
+    than the figure's (multi-organism lexicons only) are left out; by default they
+    are kept, each with a flag saying why a curator should look at it.
+    """
     resolver = resolver or default_resolver()
+    organism, taxon, source, named = figure_organism(figure, resolver)
+    flag_foreign = figure.lexicon == "ncbigene" and taxon is not None
     words: dict[str, list[str]] = {}
     xrefs: dict[str, GeneXref] = {}
     single_ids: list[str] = []
     family_rows: dict[str, tuple[list[str], list[str]]] = {}  # name -> (words, entrez ids)
+    dropped: set[str] = set()
     for mention in figure.genes:
+        if only_figure_organism and flag_foreign and mention.taxon and mention.taxon != taxon:
+            dropped.add(mention.entrez)
+            continue
         if mention.entrez not in xrefs:
-            xrefs[mention.entrez] = resolver.gene(mention.entrez, mention.hgnc_symbol)
+            xrefs[mention.entrez] = resolver.gene(mention.entrez, mention.hgnc_symbol, mention.taxon, mention.organism)
             words[mention.entrez] = []
         _append_new(words[mention.entrez], mention.word)
         if mention.is_family_member:
@@ -104,13 +144,17 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None) -> Pathway:
             _append_new(members, mention.entrez)
         else:
             _append_new(single_ids, mention.entrez)
-    genes = {entrez: Gene(xref, tuple(words[entrez])) for entrez, xref in xrefs.items()}
+    genes = {}
+    for entrez, xref in xrefs.items():
+        foreign = flag_foreign and xref.taxon and xref.taxon != taxon
+        flag = (f"a {xref.organism or 'taxon ' + xref.taxon} gene (NCBI Taxonomy {xref.taxon}) on a {organism} figure "
+                f"(organism from {source}): often a false match of PFOCR's multi-organism lexicon") if foreign else None
+        genes[entrez] = Gene(xref, tuple(words[entrez]), flag)
     families = []
     for name, (fam_words, members) in family_rows.items():
         fam = resolver.family(name)
         families.append(Family(name, fam.fplx_id if fam else None, tuple(fam_words),
                                tuple(genes[e] for e in members)))
-    organism, taxon = _primary_organism(figure.organisms, resolver)
     renamed = tuple((g.xref.record_symbol, g.symbol) for g in genes.values() if g.xref.status == RENAMED)
     unknown = tuple(g.entrez for g in genes.values() if g.xref.status == UNKNOWN)
     return Pathway(
@@ -122,8 +166,65 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None) -> Pathway:
         diseases=_terms(figure.diseases, resolver),
         organism=organism,
         taxon=taxon,
-        report=GeneReport(len(genes) - len(renamed) - len(unknown), renamed, unknown),
+        report=GeneReport(len(genes) - len(renamed) - len(unknown), renamed, unknown,
+                          _organism_counts(genes.values()), sum(1 for g in genes.values() if g.flag),
+                          len(dropped - set(genes))),
+        organism_source=source,
+        organisms_named=named,
     )
+
+
+def figure_organism(figure: Figure, resolver: Resolver) -> tuple[str | None, str | None, str | None,
+                                                                   tuple[tuple[str, str | None], ...]]:
+    """(organism, taxon, rule, every organism named) for a figure, by ORGANISM_RULES in order.
+
+    ``organisms``, then ``organisms_ner``: the first name with a known taxon (the
+    vendored table, or the taxon the record's own gene rows give that name);
+    then the organism most genes belong to (ties: the first gene's). Genes of a
+    human-only lexicon (v2021, 2020 tables) decide only when the record names no
+    organism at all; a name without a known taxon is kept before that.
+    """
+    from_genes: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for mention in figure.genes:
+        if mention.taxon:
+            from_genes.setdefault(mention.organism, mention.taxon)
+            counts[mention.taxon, mention.organism] = counts.get((mention.taxon, mention.organism), 0) + 1
+
+    def taxon_of(name: str) -> str | None:
+        return resolver.taxon(name) or from_genes.get(name)
+
+    named: dict[str, tuple[str, str | None]] = {}
+    for name in (*figure.organisms, *figure.organisms_ner):
+        named.setdefault(name, (name, taxon_of(name)))
+    for taxon, name in counts:
+        if not any(t == taxon for _, t in named.values()):
+            named.setdefault(name, (name, taxon))
+    listed = tuple(named.values())
+    for rule, names in (("organisms", figure.organisms), ("organisms_ner", figure.organisms_ner)):
+        for name in names:
+            taxon = taxon_of(name)
+            if taxon:
+                return name, taxon, rule, listed
+    majority = None
+    if counts:
+        best = max(counts.values())
+        taxon, name = next(key for key, n in counts.items() if n == best)
+        majority = name, taxon, "genes", listed
+    if majority and figure.lexicon == "ncbigene":
+        return majority
+    for rule, names in (("organisms", figure.organisms), ("organisms_ner", figure.organisms_ner)):
+        if names:  # a human-only lexicon says nothing against a name the record gives
+            return names[0], None, rule, listed
+    return majority or (None, None, None, listed)
+
+
+def _organism_counts(genes: Any) -> tuple[tuple[str, str, int], ...]:
+    counts: dict[tuple[str, str], int] = {}
+    for gene in genes:
+        key = (gene.xref.taxon, gene.xref.organism)
+        counts[key] = counts.get(key, 0) + 1
+    return tuple((t, o, n) for (t, o), n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 _T = TypeVar("_T")
@@ -154,26 +255,26 @@ def _append_new(items: list[str], item: str) -> None:
 
 
 def _terms(mentions: tuple[TermMention, ...], resolver: Resolver) -> tuple[Term, ...]:
-    """Distinct terms: one per MeSH id, or per case-folded label when there is no id."""
-    found: dict[str, tuple[str, str | None, str | None, list[str]]] = {}
-    for m in mentions:
-        term = resolver.mesh(m.identifier) if m.identifier else None
-        key = f"mesh:{term.identifier}" if term else f"label:{m.label.casefold()}"
-        if key not in found:
-            found[key] = (m.label, term.identifier if term else None, term.name if term else None, [])
-        _append_new(found[key][3], m.word)
-    return tuple(Term(label, mesh_id, name, tuple(ws)) for label, mesh_id, name, ws in found.values())
+    """Distinct terms: one per MeSH id, else per ChEBI/DOID id, else per case-folded label.
 
-
-def _primary_organism(organisms: tuple[str, ...], resolver: Resolver) -> tuple[str | None, str | None]:
-    """The first listed organism with a known taxon id; else the first listed; else none.
-
-    PFOCR lists the paper's organisms in the order its pipeline found them, and
-    its own default is Homo sapiens, so the first resolvable one is the best
-    single answer for formats that allow one organism per pathway.
+    The MeSH name is the vendored table's, else the record's own (v2023 ``match``);
+    the first ChEBI/DOID id and name a term's rows give are kept.
     """
-    for name in organisms:
-        taxon = resolver.taxon(name)
-        if taxon:
-            return name, taxon
-    return (organisms[0], None) if organisms else (None, None)
+    found: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        term = resolver.mesh(m.mesh) if m.mesh else None
+        if term:
+            key = f"mesh:{term.identifier}"
+        elif m.ontology_id:
+            key = f"{m.ontology}:{m.ontology_id}"
+        else:
+            key = f"label:{m.label.casefold()}"
+        entry = found.setdefault(key, {"label": m.label, "mesh_id": term.identifier if term else None,
+                                       "mesh_name": None, "words": [], "ontology": None,
+                                       "ontology_id": None, "ontology_name": None})
+        if entry["mesh_id"] and not entry["mesh_name"]:
+            entry["mesh_name"] = (term.name if term else None) or m.mesh_name or None
+        if m.ontology_id and not entry["ontology_id"]:
+            entry.update(ontology=m.ontology, ontology_id=m.ontology_id, ontology_name=m.ontology_name or None)
+        _append_new(entry["words"], m.word)
+    return tuple(Term(**{**e, "words": tuple(e["words"])}) for e in found.values())

@@ -21,7 +21,7 @@ import fastjsonschema
 import yaml
 from jsonschema import Draft202012Validator
 
-from .model import Figure, GeneMention, TermMention
+from .model import HUMAN, HUMAN_TAXON, Figure, GeneMention, TermMention
 from .resources import schema_path
 
 RECORD_SUFFIXES = (".md", ".txt", ".yaml", ".yml")
@@ -64,7 +64,7 @@ RecordLoader.yaml_implicit_resolvers = {
 def find_records(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Record files under the inputs: files as given, folders recursively, in sorted order.
 
-    Hidden entries and ``_data`` folders are skipped; a folder's files are sorted
+    Hidden entries, ``_data``/``download`` folders and README files are skipped; a folder's files are sorted
     by their path relative to it, so the order does not depend on the file system.
     """
     found: list[Path] = []
@@ -73,8 +73,9 @@ def find_records(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
         if path.is_dir():
             found.extend(sorted(
                 (p for p in path.rglob("*") if p.suffix.lower() in RECORD_SUFFIXES and p.is_file()
-                 and not any(part.startswith(".") or part == "_data"
-                             for part in p.relative_to(path).parts)),
+                 and not p.name.upper().startswith("README.")
+                and not any(part.startswith(".") or part in DATA_FOLDERS
+                            for part in p.relative_to(path).parts)),
                 key=lambda p: p.relative_to(path).as_posix(),
             ))
         else:
@@ -248,6 +249,7 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
         lists = read_data_tsvs(path, figid, name)
         schema = "v2023"
     pmcid = text(raw.get("pmcid")) or figid.split("__", 1)[0]
+    genes = gene_mentions(lists["genes"] or ())
     return Figure(
         figid=figid,
         pmcid=pmcid,
@@ -258,14 +260,15 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
         doi=optional(raw.get("doi")),
         journal_nlm_ta=optional(raw.get("journal_nlm_ta")),
         publisher_name=optional(raw.get("publisher_name")),
-        keywords=names(raw.get("keywords")),
+        keywords=keywords(raw.get("keywords")),
         pathway_score=score(raw.get("pathway_score", raw.get("automl_pathway"))),
         ndex=optional(raw.get("ndex")),
         figid_alias=optional(raw.get("figid_alias")),
-        genes=gene_mentions(lists["genes"] or ()),
-        chemicals=term_mentions(lists["chemicals"] or ()),
-        diseases=term_mentions(lists["diseases"] or ()),
+        genes=genes,
+        chemicals=term_mentions(lists["chemicals"] or (), TERM_ONTOLOGY["chemicals"]),
+        diseases=term_mentions(lists["diseases"] or (), TERM_ONTOLOGY["diseases"]),
         schema=schema,
+        lexicon="ncbigene" if any("taxon" in row for row in lists["genes"] or ()) else "hgnc",
         source_path=name,
     )
 
@@ -348,7 +351,11 @@ def _word(value: Any) -> str:
 
 
 def gene_mentions(rows: Iterable[dict[str, Any]]) -> tuple[GeneMention, ...]:
-    """Gene rows as mentions, exact duplicate rows dropped, order kept."""
+    """Gene rows as mentions, exact duplicate rows dropped, order kept.
+
+    Rows without ``taxon``/``organism`` (v2021 records, 2020 bulk tables) are
+    human: their lexicon was built from HGNC.
+    """
     seen: set[GeneMention] = set()
     out: list[GeneMention] = []
     for row in rows:
@@ -361,6 +368,8 @@ def gene_mentions(rows: Iterable[dict[str, Any]]) -> tuple[GeneMention, ...]:
             source=_word(row.get("source")).strip(),
             hgnc_symbol=hgnc_symbol,
             entrez=str(row["entrez"]).strip(),
+            taxon=text(row["taxon"]) if "taxon" in row else HUMAN_TAXON,
+            organism=text(row["organism"]) if "organism" in row else HUMAN,
         )
         if mention not in seen:
             seen.add(mention)
@@ -368,31 +377,60 @@ def gene_mentions(rows: Iterable[dict[str, Any]]) -> tuple[GeneMention, ...]:
     return tuple(out)
 
 
-def term_mentions(rows: Iterable[dict[str, Any]]) -> tuple[TermMention, ...]:
-    """Chemical/disease rows as mentions; empty source/identifier keep the mention, no xref."""
+def term_mentions(rows: Iterable[dict[str, Any]], ontology: str = "") -> tuple[TermMention, ...]:
+    """Chemical/disease rows as mentions, exact duplicates dropped; a row without ids keeps its word.
+
+    Reads both spellings: v2021's ``source: MESH`` + ``identifier``, and v2023's
+    ``mesh`` (``mesh:D005227``), ``match`` (MeSH name), ``name`` and the
+    ``chebi``/``doid`` column named by ``ontology``.
+    """
     seen: set[TermMention] = set()
     out: list[TermMention] = []
     for row in rows:
         word = _word(row.get("word"))
-        mention = TermMention(word=word, label=clean_word(word),
-                              source=text(row.get("source")), identifier=text(row.get("identifier")))
+        if "mesh" in row:  # v2023
+            mesh, mesh_name = _unprefixed(row.get("mesh"), "mesh"), text(row.get("match"))
+            other = _unprefixed(row.get(ontology), ontology) if ontology else ""
+            other_name = text(row.get("name")) if other else ""
+        else:  # v2021: source MESH or '' with identifier
+            mesh, mesh_name, other, other_name = _unprefixed(row.get("identifier"), "mesh"), "", "", ""
+        mention = TermMention(word=word, label=clean_word(word), mesh=mesh, mesh_name=mesh_name,
+                              ontology=ontology if other else "", ontology_id=other, ontology_name=other_name)
         if mention not in seen:
             seen.add(mention)
             out.append(mention)
     return tuple(out)
 
 
-# --- v2023 _data TSVs -----------------------------------------------------------------------
+def _unprefixed(value: Any, prefix: str) -> str:
+    """'mesh:D005227' -> 'D005227', 'chebi:35366' -> '35366', 'CHEBI:35366' -> '35366'; missing -> ''."""
+    value = text(value)
+    head, sep, tail = value.partition(":")
+    return tail.strip() if sep and head.casefold() == prefix else value
+
+
+def keywords(value: Any) -> tuple[str, ...]:
+    """The keywords list; v2023 writes one string joined by ' | ' (and YAML may fold it across lines)."""
+    items = value if isinstance(value, list) else [value]
+    parts = [p for item in items for p in re.split(r"\s+\|\s+", str(item)) if item is not None]
+    return names([re.sub(r"\s+", " ", p) for p in parts])
+
+
+# --- v2023 _data TSVs (and the older download/<figid>-genes.tsv tables) ----------------------
 
 # v2023 genes TSV column -> v2021 gene field
 _V2023_GENE_COLUMNS = {"word": "word", "match": "symbol", "source": "source",
-                       "ncbigene_symbol": "hgnc_symbol", "ncbigene_id": "entrez"}
+                       "ncbigene_symbol": "hgnc_symbol", "ncbigene_id": "entrez",
+                       "organism_id": "taxon", "organism_name": "organism"}
+_V2021_GENE_COLUMNS = {c: c for c in ("word", "symbol", "source", "hgnc_symbol", "entrez")}
+TERM_ONTOLOGY = {"chemicals": "chebi", "diseases": "doid"}
+DATA_FOLDERS = ("_data", "download")
 
 
 def data_dirs(record_path: Path) -> list[Path]:
-    """Where a v2023 record's ``_data`` folder may be: inside its folder or beside it."""
+    """Where a record's list tables may be: ``_data`` (v2023) or ``download`` (2022), inside its folder or beside it."""
     folder = record_path.parent
-    return [d for d in (folder / "_data", folder.parent / "_data") if d.is_dir()]
+    return [d for base in (folder, folder.parent) for d in (base / n for n in DATA_FOLDERS) if d.is_dir()]
 
 
 def read_data_tsvs(record_path: Path, figid: str, name: str) -> dict[str, list[dict[str, Any]]]:
@@ -412,21 +450,30 @@ def _read_tsv(tsv: Path, kind: str, name: str) -> list[dict[str, Any]]:
     label = f"{name} ({tsv.name})"
     try:
         with tsv.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            header = reader.fieldnames or []
+            rows = list(reader)
     except UnicodeDecodeError:
         raise RecordError(label, kind, "not UTF-8") from None
     except OSError as exc:
         raise RecordError(label, kind, exc.strerror or str(exc)) from None
     if kind != "genes":
-        for row in rows:  # PubTator columns vary; the MeSH id may sit under other names
-            row.setdefault("identifier", row.get("mesh_id") or row.get("id") or "")
+        if not {"word"} <= set(header) or not ({"mesh", "identifier"} & set(header)):
+            raise RecordError(label, kind, f"header {_short(header)} has neither v2023 columns "
+                                           "(word mesh match name chebi|doid) nor v2021 ones (word source identifier)")
         return rows
+    columns = _V2023_GENE_COLUMNS if "ncbigene_id" in header else _V2021_GENE_COLUMNS
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise RecordError(label, kind, f"missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
+    id_column = "ncbigene_id" if "ncbigene_id" in header else "entrez"
     genes = []
     for i, row in enumerate(rows):
-        gene = {ours: row.get(theirs) for theirs, ours in _V2023_GENE_COLUMNS.items()}
-        if not (gene["entrez"] or "").isdigit():
-            raise RecordError(label, f"genes[{i}].ncbigene_id",
-                              f"{_short(gene['entrez'])} is not a string of digits")
+        gene = {ours: row.get(theirs) for theirs, ours in columns.items()}
+        if not (gene["entrez"] or "").strip().isdigit():
+            raise RecordError(label, f"genes[{i}].{id_column}", f"{_short(gene['entrez'])} is not a string of digits")
+        if "taxon" in gene and text(gene["taxon"]) and not text(gene["taxon"]).isdigit():
+            raise RecordError(label, f"genes[{i}].organism_id", f"{_short(gene['taxon'])} is not a taxon id")
         genes.append(gene)
     return genes
 

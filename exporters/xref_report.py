@@ -1,11 +1,13 @@
-"""``pfocr-export unresolved``: which Entrez ids of the input do not resolve to an HGNC record.
+"""``pfocr-export unresolved``: which genes of the input do not resolve in their organism's nomenclature.
 
-Reads record files (default: the bundled seeds) or, for a whole corpus, a
-PFOCR gene table (--genes-table, columns figid ... hgnc_symbol entrez as in
-genes_2020_subsets.tsv). Prints one TSV line per unresolved Entrez id with
-how many gene rows and figures use it, then a summary of the resolved shares
-on stderr. --renamed lists the stale record symbols and their current HGNC
-symbols instead.
+Reads record files (default: the bundled seeds; v2021 and v2023, genes of any
+organism) or, for a whole corpus, a PFOCR gene table (--genes-table, columns
+figid ... hgnc_symbol entrez as in genes_2020_subsets.tsv, human). Human genes
+resolve by Entrez id against HGNC, mouse and rat genes by symbol against MGI
+and RGD; genes of other organisms keep their NCBI Gene id and are counted per
+organism, not called unresolved. Prints one TSV line per unresolved gene with
+how many gene rows and figures use it, then a summary per organism on stderr.
+--renamed lists the stale record symbols and their current HGNC symbols instead.
 """
 
 from __future__ import annotations
@@ -25,17 +27,19 @@ class Tally:
     rows: dict[str, int] = field(default_factory=dict)
     figures: dict[str, set[str]] = field(default_factory=dict)
     symbols: dict[str, str] = field(default_factory=dict)  # first record symbol seen per Entrez id
+    organisms: dict[str, tuple[str, str]] = field(default_factory=dict)  # Entrez id -> (taxon, organism name)
 
-    def add(self, figid: str, entrez: str, symbol: str) -> None:
+    def add(self, figid: str, entrez: str, symbol: str, taxon: str = "9606", organism: str = "Homo sapiens") -> None:
         self.rows[entrez] = self.rows.get(entrez, 0) + 1
         self.figures.setdefault(entrez, set()).add(figid)
         self.symbols.setdefault(entrez, symbol)
+        self.organisms.setdefault(entrez, (taxon, organism))
 
     def write(self, out: TextIO, err: TextIO, renamed: bool) -> None:
-        from .xrefs import RENAMED, UNKNOWN, default_resolver
+        from .xrefs import NCBI_ONLY, RENAMED, UNKNOWN, default_resolver
 
         resolver = default_resolver()
-        xrefs = {e: resolver.gene(e, s) for e, s in self.symbols.items()}
+        xrefs = {e: resolver.gene(e, s, *self.organisms[e]) for e, s in self.symbols.items()}
         unknown = [e for e, x in xrefs.items() if x.status == UNKNOWN]
         stale = [e for e, x in xrefs.items() if x.status == RENAMED]
         order = sorted(stale if renamed else unknown, key=lambda e: (-len(self.figures[e]), -self.rows[e], e))
@@ -46,16 +50,28 @@ class Tally:
                 out.write(f"{e}\t{x.record_symbol}\t{x.symbol}\t{x.hgnc_curie}\t{self.rows[e]}\t"
                           f"{len(self.figures[e])}\n")
         else:
-            out.write("entrez\trecord_symbol\tgene_rows\tfigures\n")
+            out.write("entrez\trecord_symbol\ttaxon\torganism\tgene_rows\tfigures\n")
             for e in order:
-                out.write(f"{e}\t{self.symbols[e]}\t{self.rows[e]}\t{len(self.figures[e])}\n")
-        ids, rows = len(xrefs), sum(self.rows.values())
-        bad_rows = sum(self.rows[e] for e in unknown)
-        err.write(
-            f"{ids - len(unknown):,} of {ids:,} distinct Entrez ids ({_share(ids - len(unknown), ids)}) and "
-            f"{rows - bad_rows:,} of {rows:,} gene rows ({_share(rows - bad_rows, rows)}) resolve to an HGNC "
-            f"record; {len(stale):,} ids carry a renamed symbol; figures: "
-            f"{len(set().union(*self.figures.values())) if self.figures else 0:,}\n")
+                taxon, organism = self.organisms[e]
+                out.write(f"{e}\t{self.symbols[e]}\t{taxon}\t{organism}\t{self.rows[e]}\t{len(self.figures[e])}\n")
+        figures = len(set().union(*self.figures.values())) if self.figures else 0
+        by_organism: dict[tuple[str, str], list[str]] = {}
+        for e, taxon_name in self.organisms.items():
+            by_organism.setdefault(taxon_name, []).append(e)
+        for (taxon, organism), ids_of in sorted(by_organism.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            ids, rows = len(ids_of), sum(self.rows[e] for e in ids_of)
+            if xrefs[ids_of[0]].status == NCBI_ONLY:
+                err.write(f"{organism or 'taxon ' + taxon} (taxon {taxon}): {ids:,} distinct NCBI Gene ids, "
+                          f"{rows:,} gene rows, kept with their NCBI Gene id and symbol (no nomenclature table)\n")
+                continue
+            table = {"9606": "HGNC", "10090": "MGI", "10116": "RGD"}[taxon]
+            bad = [e for e in ids_of if xrefs[e].status == UNKNOWN]
+            bad_rows = sum(self.rows[e] for e in bad)
+            err.write(
+                f"{organism} (taxon {taxon}): {ids - len(bad):,} of {ids:,} distinct Entrez ids "
+                f"({_share(ids - len(bad), ids)}) and {rows - bad_rows:,} of {rows:,} gene rows "
+                f"({_share(rows - bad_rows, rows)}) resolve to a {table} record\n")
+        err.write(f"{len(stale):,} ids carry a renamed symbol; figures: {figures:,}\n")
 
 
 def _share(part: int, whole: int) -> str:
@@ -89,14 +105,14 @@ def tally_records(paths: Iterable[Path], tally: Tally, err: TextIO) -> int:
             failed += 1
             continue
         for gene in figure.genes:
-            tally.add(figure.figid, gene.entrez, gene.hgnc_symbol)
+            tally.add(figure.figid, gene.entrez, gene.hgnc_symbol, gene.taxon, gene.organism)
     return failed
 
 
 def register(subparsers: Any) -> None:
     """Add ``pfocr-export unresolved`` to the CLI."""
     p = subparsers.add_parser(
-        "unresolved", help="list Entrez ids that do not resolve to HGNC",
+        "unresolved", help="list genes that do not resolve to HGNC/MGI/RGD; count genes per organism",
         description=__doc__.split("\n\n", 1)[1],
         epilog="examples:\n"
                "  pfocr-export unresolved                          # the bundled seeds\n"

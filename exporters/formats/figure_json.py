@@ -29,9 +29,13 @@ def figure_document(pathway: Pathway) -> dict[str, Any]:
         "diseases": [_term(t) for t in pathway.diseases],
         "organism": pathway.organism,
         "taxon": pathway.taxon,
+        "organism_source": pathway.organism_source,
+        "organisms_named": [{"name": name, "taxon": taxon} for name, taxon in pathway.organisms_named],
         "report": {"resolved": pathway.report.resolved,
                    "renamed": [list(pair) for pair in pathway.report.renamed],
-                   "unknown": list(pathway.report.unknown)},
+                   "unknown": list(pathway.report.unknown),
+                   "organisms": [{"taxon": t, "name": n, "genes": c} for t, n, c in pathway.report.organisms],
+                   "flagged": pathway.report.flagged, "dropped": pathway.report.dropped},
     }
 
 
@@ -39,11 +43,13 @@ def _gene(gene) -> dict[str, Any]:
     x = gene.xref
     return {"entrez": x.entrez, "symbol": x.symbol, "record_symbol": x.record_symbol, "status": x.status,
             "hgnc": x.hgnc_id, "name": x.name, "uniprot": list(x.uniprot), "ensembl": x.ensembl,
-            "words": list(gene.words)}
+            "taxon": x.taxon, "organism": x.organism, "nomenclature": x.nomenclature,
+            "nomenclature_id": x.nomenclature_id, "flag": gene.flag, "words": list(gene.words)}
 
 
 def _term(term) -> dict[str, Any]:
-    return {"label": term.label, "mesh": term.mesh_id, "mesh_name": term.mesh_name, "words": list(term.words)}
+    return {"label": term.label, "mesh": term.mesh_id, "mesh_name": term.mesh_name, "ontology": term.ontology,
+            "ontology_id": term.ontology_id, "ontology_name": term.ontology_name, "words": list(term.words)}
 
 
 class JsonExporter(Exporter):
