@@ -241,10 +241,10 @@ class Resolver:
 
     def _build_nomenclature(self, name: str) -> dict[str, tuple[str, str | None]]:
         """Official symbol -> (id, Ensembl gene id) of an MGI/RGD table; symbols that name two genes are left out."""
-        found: dict[str, list[tuple[str, str | None]]] = {}
-        for ident, symbol, ensembl in self._rows(name):
-            found.setdefault(symbol, []).append((ident, ensembl or None))
-        return {symbol: entries[0] for symbol, entries in found.items() if len(entries) == 1}
+        found: dict[str, dict[str, str | None]] = {}
+        for ident, symbol, ensembl in self._rows(name):  # an id may repeat with another Ensembl id: first kept
+            found.setdefault(symbol, {}).setdefault(ident, ensembl or None)
+        return {symbol: next(iter(ids.items())) for symbol, ids in found.items() if len(ids) == 1}
 
     def _build_mgi(self):
         return self._build_nomenclature("mgi")

@@ -36,3 +36,11 @@ def corpus_dir() -> Path:
     if not (CORPUS / "genes_2020_subsets.tsv").is_file():
         pytest.skip(f"the real PFOCR corpus is not at {CORPUS} (set PFOCR_SHARED)")
     return CORPUS
+
+
+V2023_DIR = ROOT / "tests" / "data" / "v2023"  # twelve real v2023 records (see its README.md)
+
+
+@pytest.fixture(scope="session")
+def v2023_pathways():
+    return [make_pathway(read_record(p)) for p in find_records([V2023_DIR])]

@@ -124,8 +124,26 @@ def test_validate_reports_records_and_gene_totals(tmp_path, capsys):
     assert main(["validate", "-q"]) == 0
     out = capsys.readouterr().out
     assert "5 records read, 5 valid, 0 failed" in out
-    assert "resolved" in out and "unknown to HGNC" in out
+    assert "148 resolved, 0 renamed, 0 unknown to their organism's nomenclature" in out
+    assert "genes by organism: Homo sapiens 148" in out
     assert not any(tmp_path.iterdir())
+
+
+def test_validate_of_v2023_records_counts_genes_per_organism_and_flags(capsys):
+    assert main(["validate", "-q", str(Path(__file__).parent / "data" / "v2023")]) == 0
+    out = capsys.readouterr().out
+    assert "12 records read, 12 valid" in out
+    assert "genes by organism: Homo sapiens 238, Drosophila melanogaster 24," in out and "Mus musculus 5" in out
+    assert "192 flagged for curators, 0 left out" in out
+
+
+def test_only_figure_organism_leaves_out_genes_of_other_organisms(tmp_path, capsys):
+    record = Path(__file__).parent / "data" / "v2023" / "_figures" / "PMC10030845__fimmu-14-1150879-g002.md"
+    assert main(["convert", "-q", "-j", "1", "-f", "json", "-o", str(tmp_path), "--only-figure-organism",
+                 str(record)]) == 0
+    assert "0 flagged for curators, 3 left out (--only-figure-organism)" in capsys.readouterr().out
+    doc = json.loads((tmp_path / "json" / "PMC10030845__fimmu-14-1150879-g002.json").read_text())
+    assert {g["taxon"] for g in doc["genes"]} == {"9606"} and doc["report"]["dropped"] == 3
 
 
 def test_formats_lists_builtin_formats(capsys):

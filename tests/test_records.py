@@ -76,13 +76,13 @@ def test_organisms_as_plain_string_or_na(tmp_path, seed_figures):
 def test_genes_empty_list_with_chemicals_only(tmp_path):
     fig = read_record(record(tmp_path, BASE + "genes: []\nchemicals:\n- word: ATP\n  source: MESH\n"
                                               "  identifier: D000255\ndiseases: []\n"))
-    assert fig.genes == () and fig.chemicals[0].identifier == "D000255"
+    assert fig.genes == () and fig.chemicals[0].mesh == "D000255"
 
 
 def test_chemical_without_source_or_identifier_is_kept_without_xref(seed_figures):
     stat3 = {f.figid: f for f in seed_figures}["PMC7513516__12943_2020_1258_Fig1_HTML"]
     tyrosine = [c for c in stat3.chemicals if c.word == "tyrosine"]
-    assert tyrosine and tyrosine[0].source == "" and tyrosine[0].identifier == ""
+    assert tyrosine and tyrosine[0].mesh == "" and tyrosine[0].ontology_id == ""
 
 
 def test_exact_duplicate_gene_rows_are_dropped_in_order(tmp_path):
@@ -139,19 +139,105 @@ def test_family_rows_share_word_and_symbol(tmp_path):
     assert {g.hgnc_symbol for g in family} == {"JAK1", "JAK2"} and {g.symbol for g in family} == {"JAK"}
 
 
-def test_v2023_record_reads_its_lists_from_data_tsvs(seed_figures):
-    (path,) = find_records([DATA / "v2023"])
-    v2023 = read_record(path)
-    v2021 = {f.figid: f for f in seed_figures}[v2023.figid]
-    assert v2023.schema == "v2023" and v2021.schema == "v2021"
-    assert [(g.entrez, g.hgnc_symbol, g.symbol, g.source) for g in v2023.genes] == \
-           [(g.entrez, g.hgnc_symbol, g.symbol, g.source) for g in v2021.genes]
-    assert [c.identifier for c in v2023.chemicals] == [c.identifier for c in v2021.chemicals]
-    assert v2023.diseases[0].identifier == "D009362"
-    # v2023 fields: .na.character means missing, organisms list without NA
-    assert v2023.organisms == ("Homo sapiens", "Mus musculus", "Rattus norvegicus")
-    assert v2023.organisms_ner == () and v2023.publisher_name is None
-    assert v2023.doi == "10.1186/s12943-020-01258-7" and v2023.pathway_score == pytest.approx(0.791036)
+V2023 = DATA / "v2023"
+
+
+@pytest.fixture(scope="module")
+def v2023() -> dict[str, object]:
+    """The twelve real v2023 records of tests/data/v2023, by figid."""
+    return {f.figid: f for f in map(read_record, find_records([V2023]))}
+
+
+def test_all_real_v2023_records_read_with_lists_from_their_data_tables(v2023):
+    assert len(v2023) == 12 and {f.schema for f in v2023.values()} == {"v2023"}
+    assert find_records([V2023])[0].name.endswith(".md")  # README.md and MANIFEST.tsv beside them are not records
+    with_genes = {figid for figid, f in v2023.items() if f.genes}
+    assert len(with_genes) == 9 and all(v2023[figid].lexicon == "ncbigene" for figid in with_genes)
+    # a v2023 record without a genes table still comes from the multi-organism lexicon era; its chemicals read
+    assert v2023["PMC100028__ii1110348001"].chemicals and v2023["PMC100028__ii1110348001"].genes == ()
+
+
+def test_v2023_gene_tables_of_both_widths_give_genes_with_their_organism(v2023):
+    ten = v2023["PMC10030845__fimmu-14-1150879-g002"]  # 10 columns, no count_synonym
+    eleven = v2023["PMC10028837__nihpp-2023.03.03.530734v1-f0001"]  # 11 columns
+    zebrafish = [g for g in ten.genes if g.taxon == "7955"]
+    assert {(g.hgnc_symbol, g.entrez, g.organism) for g in zebrafish} == {
+        ("nlrp3", "567964", "Danio rerio"), ("il1b", "405770", "Danio rerio"), ("mir223", "100033782", "Danio rerio")}
+    assert {g.taxon for g in eleven.genes} == {"1282", "9606", "511145"}
+    guab = {(g.taxon, g.entrez) for g in eleven.genes if g.hgnc_symbol == "guaB"}
+    assert len(guab) == 2  # the same symbol in two bacteria, with different NCBI Gene ids
+
+
+def test_v2023_duplicate_rows_that_differ_only_in_counts_are_one_mention(v2023):
+    mouse = v2023["PMC10034247__11064_2023_3912_Fig1_HTML"]  # ten rows: each gene twice (count_direct NA vs 1)
+    assert [(g.hgnc_symbol, g.taxon) for g in mouse.genes] == [
+        ("Spg21", "10090"), ("Spaca9", "10090"), ("Kcna3", "10090"), ("Apaf1", "10090"), ("Zfpm1", "10090")]
+
+
+def test_v2023_famplex_relations_rows_are_family_members_named_by_match(v2023):
+    fig = v2023["PMC10030845__fimmu-14-1150879-g002"]
+    pka = [g for g in fig.genes if g.word == "PKA"]
+    assert len(pka) == 7 and all(g.is_family_member and g.symbol == "PKA" for g in pka)
+
+
+def test_v2023_chemicals_carry_mesh_chebi_and_their_names(v2023):
+    by_word = {c.word: c for c in v2023["PMC100028__ii1110348001"].chemicals}
+    fatty = by_word["Fatty acids"]
+    assert (fatty.mesh, fatty.mesh_name, fatty.ontology, fatty.ontology_id, fatty.ontology_name) == \
+           ("D005227", "Fatty Acids", "chebi", "35366", "fatty acid")
+    assert (by_word["pyruvate"].mesh, by_word["pyruvate"].ontology_id) == ("D011773", "")  # chebi NA
+    gtp = {c.word: c for c in v2023["PMC11495567__pone.0312563.g001"].chemicals}["GTP"]
+    assert (gtp.mesh, gtp.ontology, gtp.ontology_id) == ("", "chebi", "37565")  # mesh NA, ChEBI only
+    nanog = [c for c in v2023["PMC10033548__fcell-11-1096923-g007"].chemicals if c.word == "NANOG"]
+    assert nanog and (nanog[0].mesh, nanog[0].ontology_id) == ("", "")  # an all-NA row keeps its word
+
+
+def test_v2023_diseases_carry_mesh_and_doid(v2023):
+    lps, liver = v2023["PMC10030845__fimmu-14-1150879-g002"].diseases
+    assert (lps.mesh, lps.ontology, lps.ontology_id, lps.ontology_name) == \
+           ("C536528", "doid", "0060239", "Van der Woude syndrome")
+    assert (liver.mesh, liver.ontology_id) == ("D056486", "")
+    covid = {d.word: d for d in v2023["PMC10034247__11064_2023_3912_Fig1_HTML"].diseases}["COVID"]
+    assert covid.mesh == "C000657245"  # a ten-digit supplementary concept id
+
+
+def test_v2023_keywords_split_on_bars_and_na_fields_are_missing(v2023):
+    usp = v2023["PMC10031279__gr8"]  # the keyword string is folded across two YAML lines
+    assert usp.keywords == ("Usp13", "Irhom2", "NASH", "Hepatosteatosis", "Ubc13", "NAFLD", "Ubiquitination",
+                            "Liver inflammation")
+    assert v2023["PMC10033909__d3sc00173c-s1"].keywords == ()  # keywords: ''
+    na = v2023["PMC100028__ii1110348001"]
+    assert na.keywords == () and na.doi is None and na.publisher_name is None and na.journal_title is None
+    assert na.organisms == () and na.organisms_ner == ()  # ['NA']
+
+
+def test_download_folder_tables_with_v2021_columns_are_read(tmp_path):
+    path = record(tmp_path, BASE)
+    (tmp_path / "download").mkdir()
+    (tmp_path / "download" / "PMC1234567__fig1-genes.tsv").write_text(
+        "figid\tword\tsymbol\tsource\thgnc_symbol\tentrez\n"
+        "PMC1234567__fig1\tJAK\tJAK\tbioentities_symbol\tJAK1\t3716\n"
+        "PMC1234567__fig1\tp53\tTP53\thgnc_alias_symbol\tTP53\t7157\n", encoding="utf-8")
+    fig = read_record(path)
+    assert [(g.hgnc_symbol, g.entrez, g.taxon, g.is_family_member) for g in fig.genes] == [
+        ("JAK1", "3716", "9606", True), ("TP53", "7157", "9606", False)]
+    assert fig.lexicon == "hgnc"
+
+
+@pytest.mark.parametrize("table, field", [
+    ("organism_id\torganism_name\tword\tmatch\tncbigene_symbol\tncbigene_id\tsource\n"
+     "9606\tHomo sapiens\tA\tA\tA\tNA\tncbigene_symbol\n", "genes[0].ncbigene_id"),
+    ("organism_id\torganism_name\tword\tmatch\tncbigene_symbol\tncbigene_id\tsource\n"
+     "human\tHomo sapiens\tA\tA\tA\t1\tncbigene_symbol\n", "genes[0].organism_id"),
+    ("word\tmatch\tncbigene_id\n", "genes"),
+])
+def test_bad_v2023_gene_table_names_table_field_and_reason(tmp_path, table, field):
+    path = record(tmp_path, BASE)
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "PMC1234567__fig1-genes.tsv").write_text(table, encoding="utf-8")
+    with pytest.raises(RecordError) as info:
+        read_record(path)
+    assert info.value.field == field and "PMC1234567__fig1-genes.tsv" in info.value.path
 
 
 def test_v2023_record_without_data_folder_is_an_error(tmp_path):

@@ -159,11 +159,14 @@ STRICTER = {"mesh", "ncbitaxon"}  # deliberately narrower patterns, see exporter
 EXAMPLES = {
     "ncbigene": "7157", "hgnc": "11998", "hgnc.symbol": "TP53", "uniprot": "P04637", "ensembl": "ENSG00000141510",
     "mesh": "C032720", "fplx": "JAK", "ncbitaxon": "9606", "pmc": "PMC4493903", "pubmed": "32169673",
-    "doi": "10.1186/s13059-020-02181-2",
+    "doi": "10.1186/s13059-020-02181-2", "chebi": "15422", "doid": "0060239", "mgi": "96660", "rgd": "2003",
 }
 # BridgeDb datasources.tsv (bridgedb/BridgeDb org.bridgedb.bio): full name per Bioregistry prefix (column 13)
 BRIDGEDB = {"ncbigene": "Entrez Gene", "hgnc": "HGNC Accession number", "hgnc.symbol": "HGNC",
-            "uniprot": "Uniprot-TrEMBL", "ensembl": "Ensembl", "mesh": "MeSH", "pubmed": "PubMed", "doi": "DOI"}
+            "uniprot": "Uniprot-TrEMBL", "ensembl": "Ensembl", "mesh": "MeSH", "pubmed": "PubMed", "doi": "DOI",
+            "chebi": "ChEBI", "doid": "Human Disease Ontology", "mgi": "MGI", "rgd": "RGD"}
+# BridgeDb's example ids (column 5) show how GPML 2013a writes the local id
+BRIDGEDB_IDS = {"chebi": "CHEBI:15422", "doid": "DOID:0060239", "mgi": "MGI:96660", "rgd": "2003", "ncbigene": "7157"}
 
 
 @pytest.mark.parametrize("prefix", sorted(identifiers.PREFIXES))
@@ -182,6 +185,21 @@ def test_prefix_agrees_with_bioregistry(prefix):
     else:
         with pytest.raises(KeyError):
             identifiers.bridgedb(prefix)
+
+
+@pytest.mark.parametrize("prefix", sorted(BRIDGEDB_IDS))
+def test_bridgedb_ids_are_spelled_as_bridgedb_does(prefix):
+    local = BRIDGEDB_IDS[prefix].rpartition(":")[2]
+    assert identifiers.bridgedb_id(prefix, local) == BRIDGEDB_IDS[prefix]
+
+
+def test_unresolved_counts_v2023_genes_per_organism_not_as_unknown():
+    code, out, err = _unresolved(str(Path(__file__).parent / "data" / "v2023"))
+    assert code == 0
+    # only human, mouse and rat genes can be unresolved (they have a nomenclature table)
+    assert {line.split("\t")[2] for line in out.splitlines()[1:]} <= {"9606", "10090", "10116"}
+    assert "Mus musculus (taxon 10090): 5 of 5 distinct Entrez ids (100.00%)" in err and "MGI record" in err
+    assert "Danio rerio (taxon 7955): 10 distinct NCBI Gene ids" in err and "no nomenclature table" in err
 
 
 @pytest.mark.parametrize("prefix, bad", [
@@ -257,8 +275,9 @@ def test_unresolved_lists_unknown_ids_with_counts(tmp_path):
                      "F2\tAKAP-2\tAKAP2\t11217\nF2\tTP53\tTP53\t7157\n")
     code, out, err = _unresolved("--genes-table", str(table))
     assert code == 0
-    assert out.splitlines() == ["entrez\trecord_symbol\tgene_rows\tfigures", "11217\tAKAP2\t2\t2"]
-    assert "2 of 3 distinct Entrez ids (66.67%) and 3 of 5 gene rows (60.00%)" in err
+    assert out.splitlines() == ["entrez\trecord_symbol\ttaxon\torganism\tgene_rows\tfigures",
+                                "11217\tAKAP2\t9606\tHomo sapiens\t2\t2"]
+    assert "Homo sapiens (taxon 9606): 2 of 3 distinct Entrez ids (66.67%) and 3 of 5 gene rows (60.00%)" in err
     code, out, _ = _unresolved("--genes-table", str(table), "--renamed")
     assert out.splitlines()[1:] == ["23586\tDDX58\tRIGI\tHGNC:19102\t1\t1"]
 
@@ -272,9 +291,10 @@ def test_unresolved_rejects_a_table_without_entrez(tmp_path):
 
 def test_unresolved_on_seeds_and_corpus(corpus_dir):
     code, out, err = _unresolved()
-    assert code == 0 and out.splitlines() == ["entrez\trecord_symbol\tgene_rows\tfigures"] and "(100.00%)" in err
+    assert code == 0 and out.splitlines() == ["entrez\trecord_symbol\ttaxon\torganism\tgene_rows\tfigures"]
+    assert "(100.00%)" in err
     code, out, err = _unresolved("--genes-table", str(corpus_dir / "genes_2020_subsets.tsv"))
-    assert code == 0 and "117153\tMIA2\t7\t6" in out.splitlines()
+    assert code == 0 and "117153\tMIA2\t9606\tHomo sapiens\t7\t6" in out.splitlines()
     assert "7,587 of 7,589 distinct Entrez ids (99.97%)" in err and "figures: 3,592" in err
 
 

@@ -169,7 +169,7 @@ def nomenclature_table(text: str) -> list[list[str]]:
         if len(parts) >= 2 and parts[0].strip() and parts[1].strip():
             ensembl = parts[3].split(";")[0].strip() if len(parts) > 3 else ""
             rows.add((parts[0].strip(), parts[1].strip(), ensembl))
-    return sorted(([*r] for r in rows), key=lambda r: (r[1], r[0]))
+    return sorted(([*r] for r in rows), key=lambda r: (r[1], r[0], r[2]))
 
 
 def mesh_tables(descriptors: str, supplementary: str) -> tuple[list[list[str]], list[list[str]]]:
