@@ -14,7 +14,7 @@ from exporters.pathway import make_pathway
 from exporters.registry import ExportError, create
 from exporters.formats.cx import Cx1Exporter, Cx2Exporter
 
-from conftest import SHARED
+from conftest import ROOT, SHARED
 
 REFERENCE = SHARED / "reference" / "cx"
 CX1, CX2 = Cx1Exporter(), Cx2Exporter()
@@ -295,8 +295,6 @@ def test_corpus_exports_and_validates(corpus_dir):
 
 
 def test_examples_are_current(seed_pathways):
-    from conftest import ROOT
-
     folder = ROOT / "examples" / "cx"
     shipped = sorted(itertools.chain(folder.glob("*.cx"), folder.glob("*.cx2")))
     assert shipped, "examples/cx holds one seed's .cx and .cx2"
@@ -304,3 +302,145 @@ def test_examples_are_current(seed_pathways):
     for path in shipped:
         exporter = CX2 if path.suffix == ".cx2" else CX1
         assert path.read_bytes() == exporter.to_bytes(by_id[path.stem])
+
+
+V2023 = ROOT / "tests" / "data" / "v2023"
+
+
+def _v2023_input(figid):
+    """The ids a v2023 record's tables give, read with csv (not through exporters.records)."""
+    import csv
+
+    def rows(kind):
+        path = V2023 / "_data" / f"{figid}-{kind}.tsv"
+        if not path.is_file():
+            return []
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle, delimiter="\t"))
+
+    def curie(value):
+        if value in ("", "NA"):
+            return None
+        prefix, _, local = value.partition(":")
+        return f"{prefix.lower()}:{local}"
+
+    genes = {(r["ncbigene_id"], r["organism_id"]) for r in rows("genes") if r["ncbigene_id"] not in ("", "NA")}
+    chemicals = {c for r in rows("chemicals") for c in (curie(r["mesh"]), curie(r["chebi"])) if c}
+    diseases = {c for r in rows("diseases") for c in (curie(r["mesh"]), curie(r["doid"])) if c}
+    return genes, chemicals, diseases
+
+
+def _cx_nodes(doc, exporter):
+    """[(id, {attribute: value} incl. represents)] of a parsed CX1 or CX2 document."""
+    found = aspects(doc)
+    if exporter is CX2:
+        return [(n["id"], n["v"]) for n in found["nodes"]]
+    nodes = {n["@id"]: {"name": n["n"], **({"represents": n["r"]} if "r" in n else {})} for n in found["nodes"]}
+    for attr in found.get("nodeAttributes", []):
+        nodes[attr["po"]][attr["n"]] = attr["v"]
+    return list(nodes.items())
+
+
+def _v2023_pathways():
+    from exporters.records import find_records, read_record
+
+    paths = find_records([V2023 / "_figures"])
+    assert len(paths) == 12
+    return [make_pathway(read_record(p)) for p in paths]
+
+
+@pytest.mark.parametrize("exporter", [CX1, CX2], ids=["cx", "cx2"])
+def test_v2023_records_convert_without_loss(exporter):
+    """Every NCBI Gene id with its taxon, MeSH, ChEBI and DOID id of the 12 v2023 records is in the output,
+    genes in represents with a taxon attribute, terms in represents or alias of a node of their kind."""
+    checked = 0
+    for pathway in _v2023_pathways():
+        figid = pathway.figure.figid
+        genes, chemicals, diseases = _v2023_input(figid)
+        nodes = [v for _, v in _cx_nodes(json.loads(exporter.to_bytes(pathway)), exporter)]
+        gene_taxa = {}
+        for node in nodes:
+            if node["type"] in ("protein", "gene"):
+                assert node["represents"].startswith("ncbigene:"), (figid, node)
+                gene_taxa.setdefault(node["represents"], set()).add(node.get("taxon"))
+        for entrez, taxon in genes:
+            assert gene_taxa.get(f"ncbigene:{entrez}") == {taxon}, (figid, entrez, taxon)
+        for kind, ids in (("smallmolecule", chemicals), ("disease", diseases)):
+            where = {}
+            for node in (n for n in nodes if n["type"] == kind):
+                if "represents" in node:
+                    where.setdefault(node["represents"], set()).add("represents")
+                for alias in node.get("alias", []):
+                    where.setdefault(alias, set()).add("alias")
+            for ident in ids:
+                assert ident in where, (figid, kind, ident)
+                if not ident.startswith("mesh:"):  # ChEBI / DOID ids are what a term represents
+                    assert "represents" in where[ident], (figid, ident)
+        checked += len(genes) + len(chemicals) + len(diseases)
+    assert checked > 300
+
+
+def test_v2023_organisms_flags_and_names():
+    ndex2 = pytest.importorskip("ndex2")
+    from ndex2.cx2 import NoStyleCXToCX2NetworkFactory, RawCX2NetworkFactory
+
+    seen = set()
+    for pathway in _v2023_pathways():
+        cx1, cx2 = json.loads(CX1.to_bytes(pathway)), json.loads(CX2.to_bytes(pathway))
+        assert len(ndex2.create_nice_cx_from_raw_cx(cx1).nodes) == node_count(pathway)
+        assert len(RawCX2NetworkFactory().get_cx2network(cx2).get_nodes()) == node_count(pathway)
+        converted = NoStyleCXToCX2NetworkFactory().get_cx2network(copy.deepcopy(cx1))
+        assert len(converted.get_nodes()) == node_count(pathway)
+        net = aspects(cx2)["networkAttributes"][0]
+        assert net.get("organism") == (pathway.organism or None)
+        assert net.get("organismSource") == pathway.organism_source
+        assert net.get("organismsNamed", []) == [name for name, _ in pathway.organisms_named]
+        assert {a["n"]: a.get("d") for a in aspects(cx1)["networkAttributes"]}.get("organismsNamed") == (
+            "list_of_string" if pathway.organisms_named else None)
+        context = json.loads(net["@context"])
+        assert {"chebi", "doid", "mgi", "rgd", "ncbigene", "mesh"} <= set(context)
+        genes = {g.entrez: g for g in pathway.singles}
+        genes.update({m.entrez: m for f in pathway.families for m in f.members})
+        dashed1 = {e["applies_to"] for e in aspects(cx1)["cyVisualProperties"]
+                   if e.get("properties", {}).get("NODE_BORDER_STROKE") == "LONG_DASH"}
+        dashed2 = {b["id"] for b in aspects(cx2).get("nodeBypasses", [])
+                   if b["v"].get("NODE_BORDER_STYLE") == "dashed"}
+        flagged = set()
+        for ident, node in _cx_nodes(cx2, CX2):
+            if node["type"] not in ("protein", "gene"):
+                continue
+            gene = genes[node["represents"].split(":", 1)[1]]
+            assert node["organism"] == gene.organism and node["taxon"] == gene.taxon
+            assert node.get("flag") == gene.flag
+            if gene.flag:
+                flagged.add(ident)
+            aliases = node.get("alias", [])
+            if not gene.xref.is_human:
+                assert not any(a.startswith(("hgnc:", "hgnc.symbol:")) for a in aliases), node
+            if gene.xref.nomenclature:
+                assert aliases[0] == f"{gene.xref.nomenclature}:{gene.xref.nomenclature_id}"
+                seen.add(gene.xref.nomenclature)
+        assert dashed1 == dashed2 == flagged
+        seen.add("flag" if flagged else "")
+        by_type = {}
+        for _, node in _cx_nodes(cx2, CX2):
+            by_type.setdefault(node["type"], []).append(node)
+        for term, node in zip(pathway.chemicals, by_type.get("smallmolecule", [])):
+            if term.mesh_id and term.mesh_name:
+                assert node["meshName"] == term.mesh_name
+            if term.ontology_id:
+                assert node["represents"] == f"chebi:{term.ontology_id}"
+                assert node.get("chebiName") == term.ontology_name
+                assert node.get("alias", []) == ([f"mesh:{term.mesh_id}"] if term.mesh_id else [])
+                seen.add("chebi")
+            elif term.mesh_id:
+                assert node["represents"] == f"mesh:{term.mesh_id}" and "alias" not in node
+            else:
+                assert "represents" not in node
+        for term, node in zip(pathway.diseases, by_type.get("disease", [])):
+            if term.ontology_id:
+                assert node["represents"] == f"doid:{term.ontology_id}" and node["doidName"] == term.ontology_name
+                seen.add("doid")
+        declared = aspects(cx2)["attributeDeclarations"][0]["nodes"]
+        assert {k for _, n in _cx_nodes(cx2, CX2) for k in n} <= set(declared)
+    assert {"hgnc", "mgi", "flag", "chebi", "doid"} <= seen

@@ -5,13 +5,21 @@
 
 - network attributes NDEx shows, searches and scores (name, description with
   a link to the figure, version, reference, organism, networkType, labels,
-  rights, author, rightsHolder, disease) plus the PFOCR figure id, PMC id,
-  figure link and an ``@context`` (prefix → identifiers.org IRI, JSON string);
-- one node per box of ``exporters.layout``: genes (``represents`` =
-  ``ncbigene:<id>``, ``alias`` = ``hgnc:``/``hgnc.symbol:``/``uniprot:`` ids),
-  family boxes (``type`` = ``proteinfamily`` with a ``member`` list of
-  ``hgnc.symbol:`` ids) drawn around their member genes, chemicals
-  (``smallmolecule``, ``mesh:``) and diseases (``disease``, ``mesh:``).
+  rights, author, rightsHolder, disease) plus how the organism was decided
+  (``organismSource``) and every organism the record names
+  (``organismsNamed``), the PFOCR figure id, PMC id, figure link and an
+  ``@context`` (prefix → identifiers.org IRI, JSON string);
+- one node per box of ``exporters.layout``: genes of any organism
+  (``represents`` = ``ncbigene:<id>``, ``alias`` = the organism's own
+  nomenclature id ``hgnc:``/``mgi:``/``rgd:``, for human genes also
+  ``hgnc.symbol:`` and ``uniprot:`` ids; ``taxon`` = NCBI Taxonomy id,
+  ``organism``; ``flag`` = why a curator should check a gene of another
+  organism than the figure's, drawn with a dashed border), family boxes
+  (``type`` = ``proteinfamily`` with a ``member`` list of ``hgnc.symbol:``
+  ids) drawn around their member genes, chemicals (``smallmolecule``,
+  ``represents`` ``chebi:`` else ``mesh:``) and diseases (``disease``,
+  ``doid:`` else ``mesh:``), the other id in ``alias``, with ``meshName``,
+  ``chebiName`` / ``doidName``.
   A gene the figure names both on its own and inside a family is two nodes,
   one per place it is drawn, sharing the same ``represents``; search finds
   both. No edges: PFOCR reads names off a figure, not interactions;
@@ -54,13 +62,15 @@ METHODS = ("Genes, chemicals and diseases read off a published pathway figure by
 # One data type per attribute name, for every network this module writes.
 NETWORK_TYPES = {
     "name": "string", "description": "string", "version": "string", "reference": "string",
-    "organism": "string", "networkType": "list_of_string", "labels": "list_of_string", "rights": "string",
+    "organism": "string", "organismSource": "string", "organismsNamed": "list_of_string",
+    "networkType": "list_of_string", "labels": "list_of_string", "rights": "string",
     "author": "string", "rightsHolder": "string", "methods": "string", "disease": "string",
     "pfocrId": "string", "pmcId": "string", "figureLink": "string", "figureNumber": "string",
     "paperLink": "string", "pfocrLink": "string", "@context": "string",
 }
 NODE_TYPES = {"name": "string", "represents": "string", "type": "string", "alias": "list_of_string",
-              "member": "list_of_string", "word": "list_of_string"}
+              "member": "list_of_string", "word": "list_of_string", "taxon": "string", "organism": "string",
+              "flag": "string", "meshName": "string", "chebiName": "string", "doidName": "string"}
 
 # Style: (fill colour, border colour, Cytoscape shape, CX2 shape) per node type.
 PALETTE = {
@@ -72,6 +82,10 @@ PALETTE = {
 }
 DEFAULT_SIZE = (60.0, 25.0)
 FAMILY_OPACITY = 0.35
+# A flagged gene (another organism than the figure's): dashed border, CX1 value and its CX2 form
+# (ndex-object-model CXToCX2VisualPropertyConverter: NODE_BORDER_STROKE LONG_DASH -> NODE_BORDER_STYLE dashed).
+FLAG_BORDER = ("LONG_DASH", "dashed")
+FLAG_BORDER_WIDTH = 2.5
 FONT_SIZE = 12  # the size exporters.layout measures labels at
 
 
@@ -92,8 +106,8 @@ class _Node:
 
 def _gene_attrs(gene: Gene) -> dict[str, Any]:
     x = gene.xref
-    alias = [identifiers.curie("hgnc", x.hgnc_id)] if x.hgnc_id else []
-    if x.status != "unknown":
+    alias = [identifiers.curie(x.nomenclature, x.nomenclature_id)] if x.nomenclature else []
+    if x.is_human and x.status != "unknown":  # other organisms' symbols are not HGNC symbols
         alias.append(identifiers.curie("hgnc.symbol", x.symbol))
     alias += [identifiers.curie("uniprot", u) for u in x.uniprot]
     kind = "protein" if x.locus_type in (None, "gene with protein product") else "gene"
@@ -101,12 +115,38 @@ def _gene_attrs(gene: Gene) -> dict[str, Any]:
     if alias:
         attrs["alias"] = alias
     attrs["word"] = list(gene.words)
+    if x.taxon:
+        attrs["taxon"] = x.taxon
+    if x.organism:
+        attrs["organism"] = x.organism
+    if gene.flag:
+        attrs["flag"] = gene.flag
     return attrs
 
 
+def _member(gene: Gene) -> str:
+    """A family member as the ``member`` list names it (FamPlex families are human)."""
+    if gene.xref.is_human:
+        return identifiers.curie("hgnc.symbol", gene.symbol)
+    return identifiers.curie("ncbigene", gene.entrez)
+
+
 def _term_node(ident: int, term: Term, kind: str, box: Box) -> _Node:
-    represents = identifiers.curie("mesh", term.mesh_id) if term.mesh_id else None
-    return _Node(ident, term_label(term), represents, {"type": kind, "word": list(term.words)}, box)
+    """A chemical or disease: represents its ChEBI/DOID id, else its MeSH id; the other id in alias."""
+    mesh = identifiers.curie("mesh", term.mesh_id) if term.mesh_id else None
+    if term.ontology and term.ontology_id:
+        represents, alias = identifiers.curie(term.ontology, term.ontology_id), [mesh] if mesh else []
+    else:
+        represents, alias = mesh, []
+    attrs: dict[str, Any] = {"type": kind}
+    if alias:
+        attrs["alias"] = alias
+    attrs["word"] = list(term.words)
+    if term.mesh_id and term.mesh_name:
+        attrs["meshName"] = term.mesh_name
+    if term.ontology in ("chebi", "doid") and term.ontology_id and term.ontology_name:
+        attrs[f"{term.ontology}Name"] = term.ontology_name
+    return _Node(ident, term_label(term), represents, attrs, box)
 
 
 @shared_per_pathway
@@ -123,7 +163,7 @@ def network_nodes(pathway: Pathway) -> list[_Node]:
         gene(g, box)
     for family, box, member_boxes in zip(pathway.families, layout.families, layout.members):
         attrs = {"type": "proteinfamily",
-                 "member": [identifiers.curie("hgnc.symbol", m.symbol) for m in family.members],
+                 "member": [_member(m) for m in family.members],
                  "word": list(family.words)}
         represents = identifiers.curie("fplx", family.fplx_id) if family.fplx_id else None
         nodes.append(_Node(len(nodes), family.name, represents, attrs, box))
@@ -155,15 +195,15 @@ def network_attributes(pathway: Pathway) -> dict[str, Any]:
         esc(fig.reftext), f"<b>{esc(fig.papertitle)}</b>" if fig.papertitle else "",
         f'<a href="https://doi.org/{esc(fig.doi)}">doi:{esc(fig.doi)}</a>' if fig.doi else "",
         f'<a href="{esc(fig.paper_url)}">{esc(fig.pmcid)}</a>' if fig.pmcid else "") if part)
-    diseases = ", ".join(
-        f'<a href="{identifiers.iri("mesh", t.mesh_id)}">{esc(t.mesh_name or t.label)}</a>' if t.mesh_id
-        else esc(t.label) for t in pathway.diseases)
+    diseases = ", ".join(_disease_link(t) for t in pathway.diseases)
     values = {
         "name": fig.title or fig.figid,
         "description": description,
         "version": f"PFOCR {fig.schema}",
         "reference": reference,
         "organism": pathway.organism or "",
+        "organismSource": pathway.organism_source or "",
+        "organismsNamed": [name for name, _ in pathway.organisms_named],
         "networkType": ["pathway"],
         "labels": ["PFOCR", fig.figid],
         "rights": RIGHTS,
@@ -180,6 +220,17 @@ def network_attributes(pathway: Pathway) -> dict[str, Any]:
         "@context": _context_json(),
     }
     return {k: v for k, v in values.items() if v}
+
+
+def _disease_link(term: Term) -> str:
+    """A disease for the ``disease`` attribute: linked to MeSH, else to DOID, else its word."""
+    esc = html.escape
+    if term.mesh_id:
+        return f'<a href="{identifiers.iri("mesh", term.mesh_id)}">{esc(term.mesh_name or term.label)}</a>'
+    if term.ontology == "doid" and term.ontology_id:
+        return (f'<a href="{identifiers.iri("doid", term.ontology_id)}">'
+                f'{esc(term.ontology_name or term.label)}</a>')
+    return esc(term.label)
 
 
 def _size(node: _Node) -> tuple[float | int, float | int]:
@@ -323,13 +374,17 @@ def _cx1_discrete(column: str, pairs: list[tuple[str, str]]) -> str:
 
 
 def _cx1_style(nodes: list[_Node]) -> list[dict[str, Any]]:
-    """cyVisualProperties: network defaults, node/edge defaults with type mappings, box-size bypasses."""
+    """cyVisualProperties: network defaults, node/edge defaults with type mappings, box-size and flag bypasses."""
     style = list(_cx1_defaults())
     for node in nodes:
         width, height = _size(node)
+        properties = {}
         if (width, height) != DEFAULT_SIZE:
-            style.append({"properties_of": "nodes", "applies_to": node.id,
-                          "properties": {"NODE_WIDTH": str(width), "NODE_HEIGHT": str(height)}})
+            properties.update(NODE_WIDTH=str(width), NODE_HEIGHT=str(height))
+        if "flag" in node.attrs:
+            properties.update(NODE_BORDER_STROKE=FLAG_BORDER[0], NODE_BORDER_WIDTH=str(FLAG_BORDER_WIDTH))
+        if properties:
+            style.append({"properties_of": "nodes", "applies_to": node.id, "properties": properties})
     return style
 
 
@@ -391,8 +446,13 @@ class Cx2Exporter(_CxBase):
         bypasses = []
         for node in nodes:
             width, height = _size(node)
+            properties: dict[str, Any] = {}
             if (width, height) != DEFAULT_SIZE:
-                bypasses.append({"id": node.id, "v": {"NODE_WIDTH": width, "NODE_HEIGHT": height}})
+                properties.update(NODE_WIDTH=width, NODE_HEIGHT=height)
+            if "flag" in node.attrs:
+                properties.update(NODE_BORDER_STYLE=FLAG_BORDER[1], NODE_BORDER_WIDTH=FLAG_BORDER_WIDTH)
+            if properties:
+                bypasses.append({"id": node.id, "v": properties})
         aspects: list[tuple[str, list[dict[str, Any]]]] = [
             ("attributeDeclarations", [declarations]), ("networkAttributes", [net_attrs]), ("nodes", cx_nodes),
             ("visualProperties", [_cx2_style()]), ("nodeBypasses", bypasses),
