@@ -257,14 +257,17 @@ def _append_new(items: list[str], item: str) -> None:
 def _terms(mentions: tuple[TermMention, ...], resolver: Resolver) -> tuple[Term, ...]:
     """Distinct terms: one per MeSH id, else per ChEBI/DOID id, else per case-folded label.
 
-    The MeSH name is the vendored table's, else the record's own (v2023 ``match``);
-    the first ChEBI/DOID id and name a term's rows give are kept.
+    The MeSH name is the vendored table's, else the record's own (v2023 ``match``).
+    Rows of one MeSH id with two different ChEBI/DOID ids give two terms, so no id is lost.
     """
     found: dict[str, dict[str, Any]] = {}
     for m in mentions:
         term = resolver.mesh(m.mesh) if m.mesh else None
         if term:
             key = f"mesh:{term.identifier}"
+            seen = found.get(key)
+            if seen and m.ontology_id and seen["ontology_id"] not in (None, m.ontology_id):
+                key += f"|{m.ontology}:{m.ontology_id}"  # one MeSH id, two ChEBI/DOID ids: keep both
         elif m.ontology_id:
             key = f"{m.ontology}:{m.ontology_id}"
         else:

@@ -155,3 +155,17 @@ def test_chemicals_and_diseases_keep_mesh_chebi_and_doid():
     assert (lps.mesh_id, lps.ontology, lps.ontology_id) == ("C536528", "doid", "0060239")
     gtp = {t.label: t for t in pathway("PMC11495567__pone.0312563.g001").chemicals}["GTP"]
     assert (gtp.mesh_id, gtp.ontology_id) == (None, "37565")  # ChEBI only: still a distinct term
+
+
+def test_one_mesh_id_with_two_chebi_ids_keeps_both(tmp_path):
+    data = tmp_path / "_data"
+    data.mkdir()
+    (data / "PMC1__f1-chemicals.tsv").write_text(
+        "word\tmesh\tmatch\tname\tchebi\n"
+        "Glucose\tmesh:D005947\tGlucose\tD-glucopyranose\tchebi:4167\n"
+        "glucose\tmesh:D005947\tNA\tNA\tNA\n"
+        "Glc\tmesh:D005947\tGlucose\tglucose\tchebi:17234\n", encoding="utf-8")
+    (tmp_path / "r.md").write_text("---\nfigid: PMC1__f1\nfigtitle: Sugar\n---\n", encoding="utf-8")
+    terms = make_pathway(read_record(tmp_path / "r.md")).chemicals
+    assert [(t.mesh_id, t.ontology_id, t.words) for t in terms] == [
+        ("D005947", "4167", ("Glucose", "glucose")), ("D005947", "17234", ("Glc",))]
