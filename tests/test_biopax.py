@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import collections
+import csv
 import dataclasses
 import io
 import itertools
+from pathlib import Path
 
 import pybiopax
 import pyoxigraph as ox
@@ -145,7 +147,7 @@ def test_chemicals_diseases_publication(seed_graph):
     assert str(seed_graph.value(smr, BP.displayName)) == "Ammonia"
     assert xrefs_of(seed_graph, smr) == {("UnificationXref", "mesh", "D000641")}
     comments = {str(c) for c in seed_graph.objects(pw, BP.comment)}
-    assert "Chemicals on the figure without a MeSH id: tyrosine" in comments
+    assert "Chemicals on the figure without a MeSH or ChEBI id: tyrosine" in comments
 
 
 def test_organism_rule_first_with_a_taxon(seed_graph):
@@ -333,3 +335,284 @@ def test_corpus_file_keeps_shared_entities_of_a_skipped_repeated_figid(tmp_path)
     typed = set(g.subjects(rdflib.RDF.type, None))
     referenced = {o for _, p, o in g if str(p).startswith(str(BP)) and str(o).startswith(BASE)}
     assert referenced and referenced <= typed, sorted(referenced - typed)[:5]
+
+
+# --- v2023 records: genes of many organisms, ChEBI and DOID (issue 12) ----------------------------
+
+V2023 = Path(__file__).resolve().parent / "data" / "v2023"
+MI = {"identity": "MI:0356", "see-also": "MI:0361"}
+
+
+def v2023_input() -> dict[str, dict[str, set]]:
+    """What the v2023 tables say, read independently of the exporters: per figid, (ncbigene, taxon)
+    pairs and the chemicals' mesh/chebi and diseases' mesh/doid local ids."""
+    found: dict[str, dict[str, set]] = collections.defaultdict(lambda: collections.defaultdict(set))
+
+    def local(value: str, prefix: str) -> str | None:
+        if value in ("", "NA"):
+            return None
+        head, sep, rest = value.partition(":")
+        assert sep and head == prefix, value
+        return rest
+
+    for path in sorted((V2023 / "_data").glob("*.tsv")):
+        figid, kind = path.stem.rsplit("-", 1)
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                if kind == "genes":
+                    found[figid]["genes"].add((row["ncbigene_id"], row["organism_id"]))
+                    continue
+                other = "chebi" if kind == "chemicals" else "doid"
+                for col in ("mesh", other):
+                    ident = local(row[col], col)
+                    if ident:
+                        found[figid][f"{kind}_{col}"].add(ident)
+    return found
+
+
+@pytest.fixture(scope="module")
+def v2023_out(tmp_path_factory) -> Path:
+    """The CLI's output for the v2023 records: two workers, so corpus files go through corpus_trim."""
+    from exporters.cli import main
+
+    out = tmp_path_factory.mktemp("v2023")
+    assert main(["convert", str(V2023), "-o", str(out), "-f", "biopax,turtle,ntriples", "-j", "2", "-q"]) == 0
+    return out
+
+
+def _v2023_graphs(out: Path):
+    """(syntax, figid, graph holding that figure): one graph per .owl, the corpus graph otherwise."""
+    for fmt, path in (("turtle", out / "turtle" / "pfocr.ttl"), ("nt", out / "ntriples" / "pfocr.nt")):
+        g = graph(path.read_bytes(), fmt)
+        for figid in v2023_input():
+            yield fmt, figid, g
+    for path in sorted((out / "biopax").glob("*.owl")):
+        yield "xml", path.stem, graph(path.read_bytes(), "xml")
+
+
+def _xref(g, x) -> tuple[str, str, str]:
+    return g.value(x, rdflib.RDF.type).split("#")[1], str(g.value(x, BP.db)), str(g.value(x, BP.id))
+
+
+def _rel_type(g, x) -> str | None:
+    vocab = g.value(x, BP.relationshipType)
+    return str(g.value(vocab, BP["term"])) if vocab is not None else None
+
+
+def figure_content(g: rdflib.Graph, figid: str) -> dict[str, set]:
+    """What the BioPAX graph says about one figure, followed from its Pathway: participants' references
+    (and their family members), their xrefs and organisms; the pathway's own xrefs."""
+    pw = rdflib.URIRef(BASE + figid)
+    assert g.value(pw, rdflib.RDF.type) == BP.Pathway, figid
+    refs = set()
+    for act in g.objects(pw, BP.pathwayComponent):
+        for pe in g.objects(act, BP.participant):
+            for ref in g.objects(pe, BP.entityReference):
+                refs.add(ref)
+                refs.update(g.objects(ref, BP.memberEntityReference))
+    got: dict[str, set] = collections.defaultdict(set)
+    for ref in refs:
+        xrefs = [_xref(g, x) + (_rel_type(g, x),) for x in g.objects(ref, BP.xref)]
+        if g.value(ref, rdflib.RDF.type) == BP.ProteinReference:
+            taxa = {_xref(g, x) for o in g.objects(ref, BP.organism) for x in g.objects(o, BP.xref)}
+            for cls, db, ident, rel in xrefs:
+                if db == "ncbigene" and cls == "RelationshipXref" and rel == "identity":
+                    got["genes"].update((ident, taxon) for c, d, taxon in taxa if (c, d) == ("UnificationXref",
+                                                                                           "ncbitaxon"))
+        elif g.value(ref, rdflib.RDF.type) == BP.SmallMoleculeReference:
+            for cls, db, ident, rel in xrefs:
+                if db == "chebi" and cls == "UnificationXref":
+                    assert ident.startswith("CHEBI:"), ident
+                    got["chemicals_chebi"].add(ident[len("CHEBI:"):])
+                if db == "mesh" and (cls == "UnificationXref" or rel == "see-also"):
+                    got["chemicals_mesh"].add(ident)
+    for x in g.objects(pw, BP.xref):
+        cls, db, ident = _xref(g, x)
+        if cls == "RelationshipXref" and db == "mesh":
+            got["diseases_mesh"].add(ident)
+        if cls == "RelationshipXref" and db == "doid":
+            assert ident.startswith("DOID:"), ident
+            got["diseases_doid"].add(ident[len("DOID:"):])
+    return got
+
+
+def test_v2023_every_input_id_is_in_place_in_every_syntax(v2023_out):
+    """Issue 12, item 5: every NCBI Gene id with its taxon, every MeSH, ChEBI and DOID id of the twelve
+    v2023 records, in RDF/XML, Turtle and N-Triples, where it belongs: a gene's ncbigene identity xref
+    on a ProteinReference whose organism is unified to the gene's taxon; ChEBI as the unification xref
+    of a SmallMoleculeReference; a chemical's MeSH id as its SMR's xref; diseases' MeSH and DOID ids as
+    the pathway's relationship xrefs. All reached from the figure's own Pathway."""
+    expected = v2023_input()
+    assert len(expected) == 12 and sum(len(v["genes"]) for v in expected.values()) > 200
+    seen = collections.Counter()
+    for fmt, figid, g in _v2023_graphs(v2023_out):
+        got = figure_content(g, figid)
+        for kind, ids in expected[figid].items():
+            missing = ids - got[kind]
+            assert not missing, (fmt, figid, kind, sorted(missing)[:5])
+        seen[fmt] += 1
+    assert seen == {"turtle": 12, "nt": 12, "xml": 12}
+
+
+def test_v2023_gene_model(v2023_pathways):
+    g = graph(corpus_file(TurtleExporter(), v2023_pathways), "turtle")
+    # a mouse gene: MGI id (banana, as the Normalizer writes it), mouse organism, no HGNC xrefs
+    mouse = rdflib.URIRef(BASE + "PR_ncbigene_27965")
+    assert {x[:3] for x in map(lambda x: _xref(g, x), g.objects(mouse, BP.xref))} == {
+        ("RelationshipXref", "ncbigene", "27965"), ("RelationshipXref", "mgi", "MGI:106403")}
+    assert g.value(mouse, BP.organism) == rdflib.URIRef(BASE + "BioSource_ncbitaxon_10090")
+    # zebrafish, fly, E. coli genes: their organism, only the NCBI Gene xref (symbols are not HGNC's)
+    for entrez, taxon in (("567964", "7955"), ("43873", "7227")):
+        pr = rdflib.URIRef(BASE + f"PR_ncbigene_{entrez}")
+        assert {_xref(g, x) for x in g.objects(pr, BP.xref)} == {("RelationshipXref", "ncbigene", entrez)}
+        assert g.value(pr, BP.organism) == rdflib.URIRef(BASE + f"BioSource_ncbitaxon_{taxon}")
+    # HGNC ids and symbols on human references only
+    hgnc_refs = {ref for db in ("hgnc", "hgnc.symbol")
+                 for x in g.subjects(BP.db, rdflib.Literal(db, datatype=XSD_STRING))
+                 for ref in g.subjects(BP.xref, x)}
+    human = rdflib.URIRef(BASE + "BioSource_ncbitaxon_9606")
+    assert hgnc_refs and all(g.value(r, BP.organism) == human for r in hgnc_refs)
+    # one BioSource per taxon, shared by pathways and references
+    sources = set(g.subjects(rdflib.RDF.type, BP.BioSource))
+    taxa = [str(g.value(g.value(s, BP.xref), BP.id)) for s in sources]
+    assert len(taxa) == len(set(taxa)) and {"9606", "10090", "7955", "7227", "3702", "8355", "1282"} <= set(taxa)
+    assert all(str(s) == f"{BASE}BioSource_ncbitaxon_{t}" for s, t in zip(sources, taxa))
+    # a zebrafish gene on a human figure: a Protein of that figure whose comment is the flag
+    figid = "PMC10030845__fimmu-14-1150879-g002"
+    pw = by_figid(v2023_pathways, figid)
+    flagged = next(gene for gene in pw.singles if gene.entrez == "567964")
+    protein = rdflib.URIRef(f"{BASE}{figid}_Protein_ncbigene_567964")
+    assert [str(c) for c in g.objects(protein, BP.comment)] == [flagged.flag]
+    assert "Danio rerio gene" in flagged.flag
+    assert g.value(protein, BP.entityReference) == rdflib.URIRef(BASE + "PR_ncbigene_567964")
+    assert (rdflib.URIRef(f"{BASE}{figid}_participants"), BP.participant, protein) in g
+    assert (None, None, rdflib.URIRef(BASE + "Protein_ncbigene_567964")) not in g  # not flagged anywhere else
+    # flagged members of a FamPlex family (human growth factors on a zebrafish figure): the interaction says so
+    act = rdflib.URIRef(BASE + "PMC11495567__pone.0312563.g001_participants")
+    notes = [str(c) for c in g.objects(act, BP.comment) if "member of" in str(c)]
+    assert len(notes) >= 50 and all("a Homo sapiens gene" in n and "Danio rerio figure" in n for n in notes)
+
+
+def test_v2023_pathway_organism_chemicals_diseases(v2023_pathways):
+    g = graph(corpus_file(NTriplesExporter(), v2023_pathways), "nt")
+    pw = rdflib.URIRef(BASE + "PMC10030845__fimmu-14-1150879-g002")
+    comments = {str(c) for c in g.objects(pw, BP.comment)}
+    assert ("organismSource: organisms_ner \u2014 the organisms PFOCR's NER found in the paper (organisms_ner)"
+            in comments)
+    assert "organismsNamed: Homo sapiens (ncbitaxon:9606); Danio rerio (ncbitaxon:7955)" in comments
+    assert list(g.objects(pw, BP.organism)) == [rdflib.URIRef(BASE + "BioSource_ncbitaxon_9606")]
+    # a disease with MeSH and DOID: two see-also xrefs on the pathway, each naming the disease
+    xrefs = {_xref(g, x) + (_rel_type(g, x), str(g.value(x, BP.comment))) for x in g.objects(pw, BP.xref)}
+    assert ("RelationshipXref", "doid", "DOID:0060239", "see-also", "Van der Woude syndrome") in xrefs
+    assert ("RelationshipXref", "mesh", "C536528", "see-also", "Van der Woude syndrome") in xrefs
+    # a chemical with ChEBI and MeSH: SMR unified to ChEBI, MeSH as a see-also relationship xref
+    smr = rdflib.URIRef(BASE + "SMR_chebi_35366")
+    assert {_xref(g, x) for x in g.objects(smr, BP.xref)} == {("UnificationXref", "chebi", "CHEBI:35366"),
+                                                              ("RelationshipXref", "mesh", "D005227")}
+    assert str(g.value(smr, BP.displayName)) == "fatty acid"
+    # ChEBI only (no MeSH): still a small molecule (GTP)
+    gtp = rdflib.URIRef(BASE + "SM_chebi_37565")
+    assert g.value(gtp, rdflib.RDF.type) == BP.SmallMolecule
+    assert {_xref(g, x) for x in g.objects(g.value(gtp, BP.entityReference), BP.xref)} == {
+        ("UnificationXref", "chebi", "CHEBI:37565")}
+    # MeSH only: as before
+    assert {_xref(g, x) for x in g.objects(rdflib.URIRef(BASE + "SMR_mesh_C530429"), BP.xref)} == {
+        ("UnificationXref", "mesh", "C530429")}
+    for p in g.subjects(rdflib.RDF.type, BP.Pathway):
+        assert len(list(g.objects(p, BP.organism))) <= 1
+
+
+def test_v2023_conforms_to_the_shapes_and_pybiopax_reads_it(v2023_pathways, shapes):
+    data = corpus_file(NTriplesExporter(), v2023_pathways)
+    g = graph(data, "nt")
+    conforms, report, text = shacl_validate(g, shacl_graph=shapes, allow_warnings=True)
+    assert conforms, text[:3000]
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    results = list(report.subjects(rdflib.RDF.type, sh.ValidationResult))
+    assert all(report.value(r, sh.resultSeverity) == sh.Warning for r in results)
+    # the warnings are references without a UniProt id: every non-human gene, and the few human ones
+    focus = {report.value(r, sh.focusNode) for r in results}
+    no_uniprot = {rdflib.URIRef(f"{BASE}PR_ncbigene_{gene.entrez}") for pw in v2023_pathways for gene in pw.genes
+                  if not gene.xref.uniprot}
+    assert focus == no_uniprot
+    for pw in v2023_pathways:
+        model = pybiopax.model_from_owl_str(BiopaxExporter().to_bytes(pw).decode("utf-8"))
+        read = collections.Counter(type(o).__name__ for o in model.objects.values())
+        written = collections.Counter(b.type[3:] for b in biopax.biopax_blocks(pw, BASE) if b.type)
+        assert read == written, pw.figure.figid
+
+
+def test_v2023_corpus_files_write_shared_entities_once(v2023_pathways, v2023_out):
+    """Per-figure documents, the in-process corpus and the CLI's two-worker corpus say the same; shared
+    blocks (one BioSource per taxon, references, xrefs, MeSH links of ChEBI references) appear once."""
+    union = set()
+    for pw in v2023_pathways:
+        union |= set(graph(NTriplesExporter().to_bytes(pw), "nt"))
+    data = (v2023_out / "ntriples" / "pfocr.nt").read_bytes()
+    lines = [line for line in data.splitlines() if line and not line.startswith(b"#")]
+    assert len(lines) == len(set(lines)) == len(union)
+    assert set(graph(data, "nt")) == union == set(graph(corpus_file(NTriplesExporter(), v2023_pathways), "nt"))
+    ttl = (v2023_out / "turtle" / "pfocr.ttl").read_bytes()
+    assert set(graph(ttl, "turtle")) == union
+    assert ttl.count(f"<{BASE}BioSource_ncbitaxon_9606> a bp:BioSource".encode()) == 1
+    # the validator's own checks accept every figure and the corpus files
+    NTriplesExporter().validate(data, "corpus")
+    TurtleExporter().validate(ttl, "corpus")
+
+
+def test_v2023_validator_checks_banana_ids(v2023_pathways):
+    pw = by_figid(v2023_pathways, "PMC10034247__11064_2023_3912_Fig1_HTML")
+    data = NTriplesExporter().to_bytes(pw)
+    assert b'"MGI:106403"' in data and b'"CHEBI:9150"' in data
+    NTriplesExporter().validate(data, "x")
+    with pytest.raises(ExportError, match="Bioregistry pattern"):
+        NTriplesExporter().validate(data.replace(b'"MGI:106403"', b'"MGI:x106403"'), "x")
+
+
+def test_v2023_wp_view(v2023_pathways):
+    wp = rdflib.Namespace("http://vocabularies.wikipathways.org/wp#")
+    figid = "PMC10030845__fimmu-14-1150879-g002"
+    g = graph(TurtleExporter(wp_view=True).to_bytes(by_figid(v2023_pathways, figid)), "turtle")
+    zebrafish = rdflib.URIRef("https://identifiers.org/ncbigene/567964")
+    assert (zebrafish, rdflib.RDF.type, wp.GeneProduct) in g
+    assert (zebrafish, wp.bdbEntrezGene, zebrafish) in g
+    assert g.value(zebrafish, wp.bdbHgncSymbol) is None
+    pw = rdflib.URIRef(BASE + figid)
+    assert (pw, wp.ontologyTag, rdflib.URIRef("http://purl.obolibrary.org/obo/DOID_0060239")) in g
+    g = graph(TurtleExporter(wp_view=True).to_bytes(by_figid(v2023_pathways, "PMC100028__ii1110348001")), "turtle")
+    chebi = rdflib.URIRef("https://identifiers.org/chebi/CHEBI:35366")
+    assert (chebi, rdflib.RDF.type, wp.Metabolite) in g and (chebi, wp.bdbChEBI, chebi) in g
+    assert (chebi, rdflib.DCTERMS.isPartOf, rdflib.URIRef(BASE + "PMC100028__ii1110348001")) in g
+    mouse = graph(TurtleExporter(wp_view=True).to_bytes(
+        by_figid(v2023_pathways, "PMC10034247__11064_2023_3912_Fig1_HTML")), "turtle")
+    assert (rdflib.URIRef("https://identifiers.org/ncbigene/27965"), wp.bdbEnsembl,
+            rdflib.URIRef("https://identifiers.org/ensembl/ENSMUSG00000032388")) in mouse
+
+
+def test_shapes_catch_nomenclature_of_another_organism(v2023_pathways, shapes):
+    figid = "PMC10034247__11064_2023_3912_Fig1_HTML"
+    g = graph(NTriplesExporter().to_bytes(by_figid(v2023_pathways, figid)), "nt")
+    mouse = rdflib.URIRef(BASE + "PR_ncbigene_27965")
+    symbol = rdflib.URIRef(BASE + "RX_hgnc.symbol_Spg21_identity")  # a mouse gene given an HGNC symbol
+    g.add((symbol, rdflib.RDF.type, BP.RelationshipXref))
+    g.add((symbol, BP.db, rdflib.Literal("hgnc.symbol", datatype=XSD_STRING)))
+    g.add((symbol, BP.id, rdflib.Literal("Spg21", datatype=XSD_STRING)))
+    g.add((symbol, BP.relationshipType, rdflib.URIRef(BASE + "RTV_mi_0356")))
+    g.add((mouse, BP.xref, symbol))
+    mgi = rdflib.URIRef(BASE + "RX_mgi_106403_identity")
+    g.set((mgi, BP.id, rdflib.Literal("MGI:MGI:106403", datatype=XSD_STRING)))  # XrefRule invalid.id.format
+    conforms, report, _ = shacl_validate(g, shacl_graph=shapes, allow_warnings=True)
+    assert not conforms
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    violations = {report.value(r, sh.focusNode) for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)
+                  if report.value(r, sh.resultSeverity) == sh.Violation}
+    assert violations == {mouse, mgi}
+
+
+def test_v2023_output_is_deterministic(v2023_pathways):
+    first = [BiopaxExporter().to_bytes(pw) for pw in v2023_pathways]
+    ttl = corpus_file(TurtleExporter(wp_view=True), v2023_pathways)
+    biopax._CACHE.clear()  # a cold worker, figures in another order, must write the same bytes
+    assert [BiopaxExporter().to_bytes(pw) for pw in reversed(v2023_pathways)][::-1] == first
+    biopax._CACHE.clear()
+    assert corpus_file(TurtleExporter(wp_view=True), v2023_pathways) == ttl

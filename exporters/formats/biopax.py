@@ -3,18 +3,26 @@
 Model (see the README section "BioPAX, RDF and triple stores"):
 
 * one ``bp:Pathway`` per figure (figid as name, title as displayName, caption
-  as comment), with at most one organism: ``Pathway.organism`` / ``.taxon``,
-  i.e. the first listed organism with a known NCBI Taxonomy id; every listed
-  organism is named in a comment. A ``bp:Provenance`` data source and a
+  as comment), with at most one organism: ``Pathway.organism`` / ``.taxon``
+  (``pathway.ORGANISM_RULES``); comments say which rule decided it
+  (``organismSource: <key> — <rule>``) and name every organism the record names
+  (``organismsNamed: ...``). A ``bp:Provenance`` data source and a
   ``bp:PublicationXref`` (pmc, plus doi when known) for the paper. Diseases
-  are ``RelationshipXref(mesh)`` on the pathway;
+  are ``RelationshipXref`` s (mesh, doid) on the pathway;
 * one generic ``bp:Interaction`` per figure holds the participants (PFOCR
   has no edges);
 * per gene, shared across figures, one ``Protein`` + ``ProteinReference``
-  with ncbigene / hgnc / hgnc.symbol ``RelationshipXref`` s and a UniProt
-  ``UnificationXref`` where known; FamPlex families as generic
-  ProteinReferences (``memberEntityReference``, ``UnificationXref(fplx)``);
-  chemicals as ``SmallMolecule`` + ``SmallMoleculeReference(mesh)``.
+  whose ``organism`` is the BioSource of the gene's own taxon (one per taxon),
+  with ``RelationshipXref`` s ncbigene (every organism), the organism's
+  nomenclature (hgnc, mgi, rgd) and, for human genes only, hgnc.symbol, and a
+  UniProt ``UnificationXref`` where known. A gene of another organism than
+  the figure's (``Gene.flag``) is a Protein of that figure only, whose comment
+  is the flag. FamPlex families as generic ProteinReferences
+  (``memberEntityReference``, ``UnificationXref(fplx)``);
+* chemicals as ``SmallMolecule`` + ``SmallMoleculeReference``: with a ChEBI id,
+  ``SMR_chebi_<id>`` with ``UnificationXref(chebi, CHEBI:<id>)`` and the MeSH
+  id as a ``RelationshipXref``; with MeSH only, ``SMR_mesh_<id>`` with
+  ``UnificationXref(mesh)``.
 
 IRIs are absolute and deterministic under ``base_uri``. ``biopax`` writes one
 RDF/XML file per figure with typed node elements (Paxtools, pybiopax);
@@ -32,7 +40,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from .. import identifiers
-from ..pathway import Family, Gene, Pathway, shared_per_pathway
+from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..xrefs import UNKNOWN
@@ -40,10 +48,27 @@ from .rdf_common import BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntri
 
 DEFAULT_BASE = "https://pfocr.wikipathways.org/biopax/"
 BIOPAX_ONTOLOGY = "http://www.biopax.org/release/biopax-level3.owl#"
-HUMAN = ("9606", "Homo sapiens")  # PFOCR's lexicon maps every word to a human gene
+HUMAN = ("9606", "Homo sapiens")  # FamPlex families are human
 IDENTITY = ("0356", "identity")  # PSI-MI relationship types (MI:0353 children)
 SEE_ALSO = ("0361", "see-also")
 IDORG = "https://identifiers.org/"  # WikiPathways RDF spells xref IRIs identifiers.org/<prefix>/<id>
+OBO = "http://purl.obolibrary.org/obo/"
+# Bioregistry "bananas": ids of these databases are written CHEBI:15422, as the Paxtools Normalizer writes
+# them; the validator (Resolver.checkRegExp) strips the banana before matching the pattern
+BANANA = {"chebi": "CHEBI:", "doid": "DOID:", "mgi": "MGI:"}
+
+
+def xref_id(db: str, local_id: str) -> str:
+    """A bp:id value: the local id, with its database's banana where it has one."""
+    return BANANA.get(db, "") + local_id
+
+
+def valid_id(db: str, ident: str) -> bool:
+    """True when a bp:id value (banana optional) matches its database's pattern."""
+    banana = BANANA.get(db)
+    if banana and ident.startswith(banana):
+        ident = ident[len(banana):]
+    return identifiers.is_valid(db, ident)
 
 
 _Ref = tuple[str, Any]  # (block key, variant): how a shared block is found in the cache
@@ -61,9 +86,11 @@ class _Builder:
     however figures are spread over worker processes.
     """
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, figure: str = "") -> None:
         self.base = base
+        self.figure = figure  # local name of the figure (its own blocks' IRIs start with it)
         self.blocks: list[Block] = []
+        self._own: dict[str, str] = {}  # this figure's own proteins (flagged genes), by gene
         self._seen: set[str] = set()
         self._deps: list[_Ref] | None = None  # set while a shared block is being filled
         if len(_CACHE) > _CACHE_LIMIT:
@@ -106,19 +133,24 @@ class _Builder:
     # --- utility classes -------------------------------------------------
 
     def unification(self, db: str, ident: str) -> str:
+        """UX_<db>_<id>; ident is the local id (the banana, if any, goes into bp:id only)."""
         def fill(b: Block) -> None:
             b.add("bp:db", Lit(db))
-            b.add("bp:id", Lit(ident))
+            b.add("bp:id", Lit(xref_id(db, ident)))
         return self.entity(self.iri(f"UX_{db}_{local(ident)}"), "bp:UnificationXref", fill)
 
+    def relationship_iri(self, db: str, ident: str, rel: tuple[str, str]) -> str:
+        return self.iri(f"RX_{db}_{local(ident)}_{rel[1]}")
+
     def relationship(self, db: str, ident: str, rel: tuple[str, str], comment: str | None = None) -> str:
+        """RX_<db>_<id>_<type>; ident is the local id (the banana, if any, goes into bp:id only)."""
         def fill(b: Block) -> None:
             b.add("bp:db", Lit(db))
-            b.add("bp:id", Lit(ident))
+            b.add("bp:id", Lit(xref_id(db, ident)))
             b.add("bp:relationshipType", self.vocabulary(rel))
             if comment:
                 b.add("bp:comment", Lit(comment))
-        return self.entity(self.iri(f"RX_{db}_{local(ident)}_{rel[1]}"), "bp:RelationshipXref", fill, comment)
+        return self.entity(self.relationship_iri(db, ident, rel), "bp:RelationshipXref", fill, comment)
 
     def vocabulary(self, rel: tuple[str, str]) -> str:
         code, term = rel
@@ -145,6 +177,7 @@ class _Builder:
     # --- physical entities ------------------------------------------------
 
     def gene_reference(self, gene: Gene) -> str:
+        """The gene's ProteinReference: organism = the BioSource of its own taxon."""
         x = gene.xref
 
         def fill(b: Block) -> None:
@@ -152,12 +185,16 @@ class _Builder:
             b.add("bp:standardName", Lit(x.symbol))
             if x.name:
                 b.add("bp:name", Lit(x.name))
-            b.add("bp:organism", self.biosource(*HUMAN))
+            if x.taxon and identifiers.is_valid("ncbitaxon", x.taxon):
+                b.add("bp:organism", self.biosource(x.taxon, x.organism or x.taxon))
             if x.uniprot and identifiers.is_valid("uniprot", x.uniprot[0]):
                 b.add("bp:xref", self.unification("uniprot", x.uniprot[0]))
             b.add("bp:xref", self.relationship("ncbigene", x.entrez, IDENTITY))
-            if x.hgnc_id and identifiers.is_valid("hgnc", x.hgnc_id):
+            if x.is_human and x.hgnc_id and identifiers.is_valid("hgnc", x.hgnc_id):
                 b.add("bp:xref", self.relationship("hgnc", x.hgnc_id, IDENTITY))
+            nomenclature = x.nomenclature
+            if nomenclature in ("mgi", "rgd") and identifiers.is_valid(nomenclature, x.nomenclature_id):
+                b.add("bp:xref", self.relationship(nomenclature, x.nomenclature_id, IDENTITY))
             if _hgnc_symbol(gene):
                 b.add("bp:xref", self.relationship("hgnc.symbol", x.symbol, IDENTITY))
             for extra in x.uniprot[1:]:
@@ -166,6 +203,18 @@ class _Builder:
         return self.entity(self.iri(f"PR_ncbigene_{x.entrez}"), "bp:ProteinReference", fill, x)
 
     def gene_protein(self, gene: Gene) -> str:
+        """One Protein per gene shared by every figure; a flagged gene's (``Gene.flag``: of another
+        organism than the figure's) is this figure's own, with the flag as its comment."""
+        if gene.flag:
+            subject = self._own.get(gene.entrez)
+            if subject is None:
+                subject = self._own[gene.entrez] = self.iri(f"{self.figure}_Protein_ncbigene_{gene.entrez}")
+                block = self.own(subject, "bp:Protein")
+                block.add("bp:displayName", Lit(gene.symbol))
+                block.add("bp:comment", Lit(gene.flag))
+                block.add("bp:entityReference", self.gene_reference(gene))
+            return subject
+
         def fill(b: Block) -> None:
             b.add("bp:displayName", Lit(gene.symbol))
             b.add("bp:entityReference", self.gene_reference(gene))
@@ -211,6 +260,29 @@ class _Builder:
                                                     fill_ref, name))
         return self.entity(self.iri(f"SM_mesh_{mesh_id}"), "bp:SmallMolecule", fill, name)
 
+    def chebi_molecule(self, term: Term, chebi: str, mesh_id: str | None) -> str:
+        """A chemical with a ChEBI id: SmallMoleculeReference unified to ChEBI, its MeSH id (if any) a
+        see-also RelationshipXref. The MeSH statement is shared on its own, so an SMR keeps every MeSH
+        id the corpus maps to its ChEBI id."""
+        name = term.ontology_name or term.mesh_name or term.label
+        ref = self.iri(f"SMR_chebi_{chebi}")
+
+        def fill_ref(b: Block) -> None:
+            b.add("bp:displayName", Lit(name))
+            if term.ontology_name:
+                b.add("bp:standardName", Lit(term.ontology_name))
+            b.add("bp:xref", self.unification("chebi", chebi))
+
+        def fill(b: Block) -> None:
+            b.add("bp:displayName", Lit(name))
+            b.add("bp:entityReference", self.entity(ref, "bp:SmallMoleculeReference", fill_ref, name))
+        iri = self.entity(self.iri(f"SM_chebi_{chebi}"), "bp:SmallMolecule", fill, name)
+        if mesh_id:
+            comment = term.mesh_name or term.label
+            self.link(ref, "bp:xref", self.relationship_iri("mesh", mesh_id, SEE_ALSO),
+                      lambda: self.relationship("mesh", mesh_id, SEE_ALSO, comment), comment)
+        return iri
+
     def publication(self, db: str, ident: str, pathway: Pathway) -> str:
         f = pathway.figure
         year = str(int(f.year)) if f.year and str(f.year).isdigit() else ""
@@ -228,8 +300,27 @@ class _Builder:
 
 
 def _hgnc_symbol(gene: Gene) -> bool:
-    """True when the gene's symbol is a current HGNC symbol (not only the record's guess)."""
-    return gene.xref.status != UNKNOWN and identifiers.is_valid("hgnc.symbol", gene.symbol)
+    """True when the gene is human and its symbol a current HGNC symbol (not only the record's guess).
+    Other organisms' symbols (NCBI Gene's, MGI's, ...) are never HGNC symbols."""
+    return (gene.xref.is_human and gene.xref.status != UNKNOWN
+            and identifiers.is_valid("hgnc.symbol", gene.symbol))
+
+
+def _chebi(term: Term) -> str | None:
+    """The term's ChEBI id (local, digits) when it has a well-formed one."""
+    if term.ontology == "chebi" and term.ontology_id and identifiers.is_valid("chebi", term.ontology_id):
+        return term.ontology_id
+    return None
+
+
+def _doid(term: Term) -> str | None:
+    if term.ontology == "doid" and term.ontology_id and identifiers.is_valid("doid", term.ontology_id):
+        return term.ontology_id
+    return None
+
+
+def _mesh(term: Term) -> str | None:
+    return term.mesh_id if term.mesh_id and identifiers.is_valid("mesh", term.mesh_id) else None
 
 
 def _participants(build: _Builder, pathway: Pathway) -> list[str]:
@@ -244,16 +335,36 @@ def _participants(build: _Builder, pathway: Pathway) -> list[str]:
             for gene in family.members:
                 found[build.gene_protein(gene)] = None
     for term in pathway.chemicals:
-        if term.mesh_id and identifiers.is_valid("mesh", term.mesh_id):
-            found[build.small_molecule(term.mesh_id, term.label, term.mesh_name)] = None
+        chebi, mesh = _chebi(term), _mesh(term)
+        if chebi:
+            found[build.chebi_molecule(term, chebi, mesh)] = None
+        elif mesh:
+            found[build.small_molecule(mesh, term.label, term.mesh_name)] = None
     return list(found)
+
+
+def _flagged_members(pathway: Pathway) -> list[str]:
+    """Comments for flagged genes the figure names only through a FamPlex family (they have no
+    Protein of their own to carry the flag)."""
+    singles = {g.entrez for g in pathway.singles}
+    notes: dict[str, None] = {}
+    for family in pathway.families:
+        if family.fplx_id and identifiers.is_valid("fplx", family.fplx_id):
+            for m in family.members:
+                if m.flag and m.entrez not in singles:
+                    notes[f"{m.symbol} (ncbigene:{m.entrez}), member of {family.name}: {m.flag}"] = None
+    return list(notes)
+
+
+def _organisms_named(pathway: Pathway) -> str:
+    return "; ".join(f"{name} (ncbitaxon:{taxon})" if taxon else name for name, taxon in pathway.organisms_named)
 
 
 @shared_per_pathway
 def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     """The BioPAX blocks of one figure, pathway first."""
     f = pathway.figure
-    build = _Builder(base)
+    build = _Builder(base, local(f.figid))
     pw = build.own(build.iri(local(f.figid)), "bp:Pathway")
     act = build.own(build.iri(f"{local(f.figid)}_participants"), "bp:Interaction")
     pw.add("bp:displayName", Lit(f.title or f.figid))
@@ -266,6 +377,11 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     pw.add("bp:comment", Lit(f"PFOCR: {f.pfocr_url}"))
     if len(f.organisms) > 1 or (f.organisms and not pathway.taxon):
         pw.add("bp:comment", Lit("Organisms named by the paper: " + "; ".join(f.organisms)))
+    if pathway.organism_source:
+        pw.add("bp:comment", Lit(f"organismSource: {pathway.organism_source} \u2014 "
+                                 f"{ORGANISM_RULES.get(pathway.organism_source, '')}"))
+    if pathway.organisms_named:
+        pw.add("bp:comment", Lit("organismsNamed: " + _organisms_named(pathway)))
     if pathway.taxon:
         pw.add("bp:organism", build.biosource(pathway.taxon, pathway.organism or pathway.taxon))
     pw.add("bp:dataSource", build.provenance())
@@ -274,15 +390,21 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     if f.doi and identifiers.is_valid("doi", f.doi):
         pw.add("bp:xref", build.publication("doi", f.doi, pathway))
     for term in pathway.diseases:
-        if term.mesh_id and identifiers.is_valid("mesh", term.mesh_id):
-            pw.add("bp:xref", build.relationship("mesh", term.mesh_id, SEE_ALSO, term.mesh_name or term.label))
-    for kind, terms in (("Chemicals", pathway.chemicals), ("Diseases", pathway.diseases)):
-        unmapped = [t.label for t in terms if not (t.mesh_id and identifiers.is_valid("mesh", t.mesh_id))]
+        mesh, doid = _mesh(term), _doid(term)
+        if mesh:
+            pw.add("bp:xref", build.relationship("mesh", mesh, SEE_ALSO, term.mesh_name or term.label))
+        if doid:
+            pw.add("bp:xref", build.relationship("doid", doid, SEE_ALSO, term.ontology_name or term.label))
+    for kind, terms, other, ontology_id in (("Chemicals", pathway.chemicals, "ChEBI", _chebi),
+                                            ("Diseases", pathway.diseases, "DOID", _doid)):
+        unmapped = [t.label for t in terms if not (_mesh(t) or ontology_id(t))]
         if unmapped:
-            pw.add("bp:comment", Lit(f"{kind} on the figure without a MeSH id: " + "; ".join(unmapped)))
+            pw.add("bp:comment", Lit(f"{kind} on the figure without a MeSH or {other} id: " + "; ".join(unmapped)))
     pw.add("bp:pathwayComponent", act.subject)
     act.add("bp:displayName", Lit("figure co-occurrence"))
     act.add("bp:comment", Lit(f"Entities shown together on figure {f.figid}; PFOCR records no interactions."))
+    for note in _flagged_members(pathway):
+        act.add("bp:comment", Lit(note))
     act.add("bp:dataSource", build.provenance())
     for entity in _participants(build, pathway):
         act.add("bp:participant", entity)
@@ -305,14 +427,27 @@ def wp_blocks(pathway: Pathway, base: str) -> list[Block]:
     if pathway.taxon:
         pw.add("wp:organism", f"http://purl.obolibrary.org/obo/NCBITaxon_{pathway.taxon}")
         pw.add("wp:organismName", Lit(pathway.organism or "", None))
+    for term in pathway.diseases:
+        doid = _doid(term)
+        if doid:  # as WikiPathways tags pathways with Disease Ontology terms
+            pw.add("wp:ontologyTag", f"{OBO}DOID_{doid}")
+            pw.add("wp:diseaseOntologyTag", f"{OBO}DOID_{doid}")
     if f.pmcid and identifiers.is_valid("pmc", f.pmcid):
         pw.add("cito:cites", f"{IDORG}pmc/{f.pmcid}")
     for gene in pathway.genes:
         build.own(_wp_gene(build, gene), None).add("dcterms:isPartOf", pw_iri)
+    seen: set[str] = set()
     for term in pathway.chemicals:
-        if term.mesh_id and identifiers.is_valid("mesh", term.mesh_id):
-            build.own(_wp_metabolite(build, term.mesh_id, term.mesh_name or term.label), None).add(
-                "dcterms:isPartOf", pw_iri)
+        chebi, mesh = _chebi(term), _mesh(term)
+        if chebi:
+            node = _wp_chebi(build, chebi, term.ontology_name or term.mesh_name or term.label)
+        elif mesh:
+            node = _wp_metabolite(build, mesh, term.mesh_name or term.label)
+        else:
+            continue
+        if node not in seen:
+            seen.add(node)
+            build.own(node, None).add("dcterms:isPartOf", pw_iri)
     return build.blocks
 
 
@@ -332,9 +467,23 @@ def _wp_gene(build: _Builder, gene: Gene) -> str:
         for acc in x.uniprot:
             if identifiers.is_valid("uniprot", acc):
                 b.add("wp:bdbUniprot", f"{IDORG}uniprot/{acc}")
-        if x.ensembl and re.fullmatch(r"ENSG\d{11}", x.ensembl):
+        if x.ensembl and re.fullmatch(r"ENS[A-Z]*G\d{11}", x.ensembl):  # ENSG, ENSMUSG, ENSRNOG
             b.add("wp:bdbEnsembl", f"{IDORG}ensembl/{x.ensembl}")
     return build.entity(node, "wp:GeneProduct", fill, x)
+
+
+def _wp_chebi(build: _Builder, chebi: str, name: str) -> str:
+    """A ChEBI metabolite as WikiPathways writes it: node and wp:bdbChEBI identifiers.org/chebi/CHEBI:n."""
+    node = f"{IDORG}chebi/CHEBI:{chebi}"
+
+    def fill(b: Block) -> None:
+        b.add("rdf:type", NAMESPACES["wp"] + "DataNode")
+        b.add("rdfs:label", Lit(name, None))
+        b.add("dcterms:identifier", Lit(f"CHEBI:{chebi}", None))
+        b.add("dc:identifier", node)
+        b.add("dc:source", Lit("ChEBI", None))
+        b.add("wp:bdbChEBI", node)
+    return build.entity(node, "wp:Metabolite", fill, name)
 
 
 def _wp_metabolite(build: _Builder, mesh_id: str, name: str) -> str:
@@ -477,7 +626,7 @@ def _triples_problems(statements: list) -> list[str]:
                 problems.append(f"{s.decode()}: bp:{cls.decode()} without bp:db or bp:id")
             else:
                 db_s, id_s = _unescape(db), _unescape(ident)
-                if db_s in identifiers.PREFIXES and not identifiers.is_valid(db_s, id_s):
+                if db_s in identifiers.PREFIXES and not valid_id(db_s, id_s):
                     problems.append(f"{s.decode()}: {db_s} id {id_s!r} does not match the Bioregistry pattern")
     return problems
 
