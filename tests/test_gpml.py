@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import itertools
 import re
@@ -16,7 +17,10 @@ from exporters.formats.gpml import (MAX_TITLE, NS_2013A, NS_2021, Gpml2013aExpor
                                     read_gpml, render_svg)
 from exporters.model import TermMention
 from exporters.pathway import make_pathway
+from exporters.records import find_records, read_record
 from exporters.registry import ExportError
+
+from conftest import V2023_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / ".node-tools" / "node_modules" / ".bin"
@@ -100,7 +104,7 @@ def test_long_title_is_cut_and_kept(seed_pathways):
 def test_hostile_text_is_escaped_and_cleaned(seed_figures):
     figure = dataclasses.replace(
         seed_figures[0], title='A <b>&"odd"</b>\x01 title\x0b', caption="caption with ]]> and \x1f control",
-        chemicals=(TermMention("x<&", "x<&\"y'", "", ""), TermMention("ATP", "ATP", "MESH", "D000255")))
+        chemicals=(TermMention("x<&", "x<&\"y'"), TermMention("ATP", "ATP", mesh="D000255")))
     pathway = make_pathway(figure)
     for exporter in EXPORTERS:
         data = exporter.to_bytes(pathway)
@@ -215,3 +219,130 @@ def test_corpus_converts_and_validates(corpus_dir):
                 assert summary(data) == expected(pathway), figure.figid
         count += 1
     assert count >= 1796
+
+
+# How each dialect spells the databases (written out here, not taken from exporters.identifiers)
+SPELLING = {"gpml": {"gene": "Entrez Gene", "mesh": "MeSH", "chebi": "ChEBI", "doid": "Human Disease Ontology",
+                     "hgnc": "HGNC Accession number", "hgnc.symbol": "HGNC", "mgi": "MGI"},
+            "gpml2021": {"gene": "ncbigene", "mesh": "mesh", "chebi": "chebi", "doid": "doid",
+                         "hgnc": "hgnc", "hgnc.symbol": "hgnc.symbol", "mgi": "mgi"}}
+
+
+def data_nodes(data: bytes) -> list[dict]:
+    """Each DataNode of a GPML file of either dialect: id, type, its Xref (database, id) and its own
+    Attributes (2013a) / Properties (2021) as key -> values, parsed with lxml."""
+    root = etree.fromstring(data)
+    old = etree.QName(root).namespace == NS_2013A
+    ns = f"{{{etree.QName(root).namespace}}}"
+    nodes = []
+    for dn in root.iter(f"{ns}DataNode"):
+        x = dn.find(f"{ns}Xref")
+        xref = None if x is None else (x.get("Database"), x.get("ID")) if old else (x.get("dataSource"),
+                                                                                    x.get("identifier"))
+        attrs: dict[str, list[str]] = {}
+        for a in dn.iterfind(f"{ns}Attribute" if old else f"{ns}Property"):
+            attrs.setdefault(a.get("Key" if old else "key"), []).append(a.get("Value" if old else "value"))
+        nodes.append({"id": dn.get("GraphId" if old else "elementId"), "label": dn.get("TextLabel" if old else
+                      "textLabel"), "type": dn.get("Type" if old else "type"), "xref": xref, "attrs": attrs})
+    return nodes
+
+
+def pathway_attrs(data: bytes) -> dict[str, str]:
+    root = etree.fromstring(data)
+    old = etree.QName(root).namespace == NS_2013A
+    ns = f"{{{etree.QName(root).namespace}}}"
+    return {a.get("Key" if old else "key"): a.get("Value" if old else "value")
+            for a in root.iterfind(f"{ns}Attribute" if old else f"{ns}Property")}
+
+
+def v2023_table(figid: str, kind: str) -> list[dict[str, str]]:
+    path = V2023_DIR / "_data" / f"{figid}-{kind}.tsv"
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def local_id(value: str) -> str | None:
+    """"mesh:D005227" -> "D005227"; "NA" (absent) -> None."""
+    value = value.strip()
+    return None if value in ("", "NA") else value.split(":", 1)[1]
+
+
+@pytest.mark.parametrize("exporter", EXPORTERS, ids=lambda e: e.name)
+def test_v2023_records_convert_without_loss(exporter):
+    """Every NCBI Gene id with its taxon, every MeSH, ChEBI and DOID id of the 12 real v2023 records' tables
+    is in the GPML, in an Xref or in the Attribute/Property the exporter defines for it."""
+    spell = SPELLING[exporter.name]
+    paths = find_records([V2023_DIR])
+    assert len(paths) == 12
+    checked = {"gene": 0, "mesh": 0, "chebi": 0, "doid": 0}
+    for path in paths:
+        figure = read_record(path)
+        data = exporter.to_bytes(make_pathway(figure))  # raises ExportError when not valid
+        assert problems(data) == []
+        nodes = data_nodes(data)
+        for row in v2023_table(figure.figid, "genes"):
+            entrez, taxon = row["ncbigene_id"].strip(), row["organism_id"].strip()
+            found = [n for n in nodes if n["type"] == "GeneProduct" and n["xref"] == (spell["gene"], entrez)]
+            assert found, f"{figure.figid}: no gene node with Xref {spell['gene']} {entrez}"
+            assert all(n["attrs"].get("ncbitaxon") == [taxon] for n in found), (figure.figid, entrez, taxon)
+            assert all(n["attrs"].get("pfocr_organism") == [row["organism_name"].strip()] for n in found)
+            checked["gene"] += 1
+        for kind, node_type, column, id_prefix in (("chemicals", "Metabolite", "chebi", "CHEBI:"),
+                                                   ("diseases", "Disease", "doid", "DOID:")):
+            rows = [(local_id(r["mesh"]), local_id(r[column])) for r in v2023_table(figure.figid, kind)]
+            mesh_with_ontology = {mesh for mesh, onto in rows if mesh and onto}
+            terms = [n for n in nodes if n["type"] == node_type]
+            for mesh, onto in rows:
+                if onto:  # ontology id in the Xref, the row's MeSH id beside it on the same node
+                    xref = (spell[column], id_prefix + onto)
+                    assert any(n["xref"] == xref and (mesh is None or n["attrs"].get(spell["mesh"]) == [mesh])
+                               for n in terms), f"{figure.figid}: no {node_type} with Xref {xref} and MeSH {mesh}"
+                    checked[column] += 1
+                if mesh:
+                    in_xref = any(n["xref"] == (spell["mesh"], mesh) for n in terms)
+                    in_attr = any(n["attrs"].get(spell["mesh"]) == [mesh] for n in terms)
+                    # MeSH is the Xref unless a ChEBI/DOID id of the same MeSH term took that place
+                    assert in_xref or (mesh in mesh_with_ontology and in_attr), (figure.figid, kind, mesh)
+                    checked["mesh"] += 1
+    assert all(checked.values()), checked
+
+
+def test_v2023_organisms_and_nomenclatures(v2023_pathways):
+    """Mouse MGI ids, no HGNC symbol for non-human genes, flags, the figure organism's rule and all organisms named."""
+    for pathway in v2023_pathways:
+        for exporter in EXPORTERS:
+            spell = SPELLING[exporter.name]
+            data = exporter.to_bytes(pathway)
+            nodes = {n["xref"][1]: n for n in data_nodes(data) if n["type"] == "GeneProduct"}
+            for gene in pathway.genes:
+                attrs = nodes[gene.entrez]["attrs"]
+                if gene.taxon == "9606":
+                    assert attrs.get(spell["hgnc"]) == ([gene.xref.hgnc_id] if gene.xref.hgnc_id else None)
+                    assert spell["mgi"] not in attrs
+                else:
+                    assert spell["hgnc"] not in attrs and spell["hgnc.symbol"] not in attrs, gene
+                if gene.taxon == "10090" and gene.xref.nomenclature_id:
+                    assert attrs[spell["mgi"]] == [f"MGI:{gene.xref.nomenclature_id}"]
+                assert attrs.get("pfocr_flag") == ([gene.flag] if gene.flag else None)
+            drawn = {n["ident"]: n["dashed"] for n in read_gpml(data).nodes if n["prefix"] == "ncbigene"}
+            assert drawn == {g.entrez: bool(g.flag) for g in pathway.genes}  # flagged genes: broken border
+            top = pathway_attrs(data)
+            assert top.get("pfocr_organism_source") == pathway.organism_source
+            named = [re.fullmatch(r"(.+?)(?: \(ncbitaxon:(\d+)\))?", part).groups()
+                     for part in top["pfocr_organisms_named"].split("; ")] if pathway.organisms_named else []
+            assert named == [(name, taxon) for name, taxon in pathway.organisms_named]
+    mouse = next(p for p in v2023_pathways if p.taxon == "10090")
+    old = data_nodes(EXPORTERS[0].to_bytes(mouse))
+    spg21 = next(n for n in old if n["xref"] == ("Entrez Gene", "27965"))
+    assert spg21["attrs"]["MGI"] == ["MGI:106403"] and spg21["attrs"]["ncbitaxon"] == ["10090"]
+    assert sum(bool(g.flag) for p in v2023_pathways for g in p.genes) > 0  # the flags were exercised
+
+
+def test_id_forms_are_checked(v2023_pathways):
+    pathway = next(p for p in v2023_pathways if any(t.ontology == "chebi" for t in p.chemicals))
+    for exporter in EXPORTERS:
+        data = exporter.to_bytes(pathway)
+        bad = re.sub(rb'"CHEBI:(\d+)"', rb'"\1"', data, count=1)
+        assert "must look like 'CHEBI:15422'" in " ".join(problems(bad))

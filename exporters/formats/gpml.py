@@ -1,10 +1,16 @@
 """``gpml`` and ``gpml2021``: WikiPathways GPML 2013a and 2021 draft pathways.
 
-One DataNode per gene (label = current HGNC symbol, Xref NCBI Gene, HGNC id
-and symbol as Attributes/Properties, OCR word as ``Comment Source="OCR"``),
-FamPlex families as groups of member nodes with the family name shown,
-chemicals (Metabolite) and diseases (Disease) with MeSH Xrefs, a title
-Label, the caption as description and the paper as a citation. Layout comes
+One DataNode per gene (label = current HGNC symbol, or the record's NCBI
+symbol for other organisms; Xref NCBI Gene; the organism's nomenclature id
+(HGNC, MGI, RGD), HGNC symbol (human only), taxon, organism and, for a gene
+of another organism than the figure's, the reason to check it as
+Attributes/Properties; OCR word as ``Comment Source="OCR"``), FamPlex
+families as groups of member nodes with the family name shown, chemicals
+(Metabolite) with ChEBI Xrefs and diseases (Disease) with DOID Xrefs where
+the record has them, else MeSH (MeSH kept as an Attribute/Property), a title
+Label, the caption as description and the paper as a citation. The figure's
+organism, the rule that chose it and every organism the record names are
+pathway Attributes/Properties. Layout comes
 from :mod:`exporters.layout`. Output is assembled as text, then checked
 against the dialect's XSD plus the references the XSD leaves unchecked.
 """
@@ -19,7 +25,7 @@ from typing import IO
 
 from lxml import etree
 
-from ..identifiers import PREFIXES, bridgedb
+from ..identifiers import PREFIXES, bridgedb, bridgedb_id, curie
 from ..layout import (GROUP_LABEL, GROUP_PAD, MARGIN, TITLE_FONT, Box, gene_label, layout_pathway,
                       term_label)
 from ..pathway import Gene, Pathway, Term, shared_per_pathway
@@ -83,12 +89,13 @@ class _Node:
     id: str
     label: str
     type: str  # GeneProduct | Metabolite | Disease
-    xref: tuple[str, str] | None  # (prefix, local id)
+    xref: tuple[str, str] | None  # (prefix, id as BridgeDb writes it: "7157", "CHEBI:15422")
     box: Box
     group: str | None = None  # group id
     comments: list[tuple[str, str]] = field(default_factory=list)  # (source, text)
-    xref_props: list[tuple[str, str]] = field(default_factory=list)  # (prefix, local id), more xrefs
+    xref_props: list[tuple[str, str]] = field(default_factory=list)  # (prefix, id as in xref), more xrefs
     props: list[tuple[str, str]] = field(default_factory=list)  # (pfocr key, value)
+    flagged: bool = False  # a gene of another organism than the figure's: drawn with a broken border
 
 
 @dataclass
@@ -177,6 +184,9 @@ def _content(pathway: Pathway) -> _Content:
              ("pfocr_doi", fig.doi or ""), ("pfocr_year", fig.year or ""), ("pfocr_journal", fig.journal_title or "")]
     if title != full_title:
         props.append(("pfocr_title", full_title))
+    props.append(("pfocr_organism_source", pathway.organism_source or ""))
+    props.append(("pfocr_organisms_named", "; ".join(
+        f"{name} ({curie('ncbitaxon', taxon)})" if taxon else name for name, taxon in pathway.organisms_named)))
     props = [(k, " ".join(clean(v).split())) for k, v in props if v and v.strip()]
     if fig.doi:
         citation = ("doi", fig.doi.strip(), f"https://doi.org/{fig.doi.strip()}")
@@ -203,8 +213,8 @@ def _content(pathway: Pathway) -> _Content:
     for kind, terms, boxes in (("Metabolite", pathway.chemicals, layout.chemicals),
                                ("Disease", pathway.diseases, layout.diseases)):
         for term, box in zip(terms, boxes):
-            nodes.append(_term_node(ids("c" if kind == "Metabolite" else "d", term.mesh_id or term.label),
-                                    term, kind, box))
+            key = term.mesh_id or (f"{term.ontology}_{term.ontology_id}" if term.ontology_id else term.label)
+            nodes.append(_term_node(ids("c" if kind == "Metabolite" else "d", key), term, kind, box))
     return _Content(fig.figid, title, pathway.organism, _description(pathway), xref_props, props, citation,
                     layout.width, layout.height, nodes, labels, groups, fig)
 
@@ -215,30 +225,53 @@ def _name_box(frame: Box) -> Box:
     return Box(frame.x, frame.top + GROUP_PAD + height / 2, frame.width - 2 * GROUP_PAD, height)
 
 
+def _xref(prefix: str, local: str) -> tuple[str, str]:
+    """(prefix, id) with the id as BridgeDb writes it ("CHEBI:15422", "MGI:106403"), in both dialects:
+    libGPML copies identifiers verbatim between 2013a and 2021 (WikiPathways' 2021 files have
+    ``identifier="CHEBI:15846" dataSource="chebi"``), and BridgeDb's patterns for DOID and MGI need the prefix."""
+    return prefix, bridgedb_id(prefix, local)
+
+
 def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Iterable[str]) -> _Node:
     x = gene.xref
     node = _Node(ident, clean(gene_label(gene)).strip() or gene.entrez, "GeneProduct", ("ncbigene", gene.entrez),
                  box, group, [("OCR", w) for w in words if clean(w).strip()])
-    if x.hgnc_id:
-        node.xref_props.append(("hgnc", x.hgnc_id))
-    if x.status != UNKNOWN:
+    nomenclature = x.nomenclature  # hgnc (human), mgi (mouse), rgd (rat)
+    if nomenclature:
+        node.xref_props.append(_xref(nomenclature, x.nomenclature_id))
+    if x.is_human and x.status != UNKNOWN:  # other organisms' symbols are not HGNC symbols
         node.xref_props.append(("hgnc.symbol", x.symbol))
     if x.ensembl:
         node.xref_props.append(("ensembl", x.ensembl))
     node.xref_props += [("uniprot", u) for u in x.uniprot]
+    if x.taxon:
+        node.xref_props.append(("ncbitaxon", x.taxon))
     if x.status == RENAMED:
         node.props.append(("pfocr_record_symbol", x.record_symbol))
     if x.name:
         node.props.append(("pfocr_gene_name", x.name))
+    if x.organism:
+        node.props.append(("pfocr_organism", x.organism))
+    if gene.flag:
+        node.props.append(("pfocr_flag", gene.flag))
+        node.flagged = True
     return node
 
 
 def _term_node(ident: str, term: Term, kind: str, box: Box) -> _Node:
-    label = clean(term_label(term)).strip() or term.mesh_name or term.mesh_id or "?"
-    node = _Node(ident, label, kind, ("mesh", term.mesh_id) if term.mesh_id else None, box,
+    """A chemical (ChEBI Xref) or disease (DOID Xref) with MeSH as an extra xref; MeSH Xref when that is all."""
+    label = (clean(term_label(term)).strip() or term.mesh_name or term.ontology_name or term.mesh_id
+             or term.ontology_id or "?")
+    mesh = ("mesh", term.mesh_id) if term.mesh_id else None
+    ontology = _xref(term.ontology, term.ontology_id) if term.ontology_id and term.ontology in PREFIXES else None
+    node = _Node(ident, label, kind, ontology or mesh, box,
                  comments=[("OCR", w) for w in term.words if clean(w).strip()])
+    if ontology and mesh:
+        node.xref_props.append(mesh)
     if term.mesh_name and term.mesh_name != label:
         node.props.append(("pfocr_mesh_name", term.mesh_name))
+    if ontology and term.ontology_name and term.ontology_name != label:
+        node.props.append((f"pfocr_{term.ontology}_name", term.ontology_name))
     return node
 
 
@@ -262,6 +295,7 @@ def _write_2013a(c: _Content) -> str:
         out += _attributes_2013a(n.xref_props, n.props, "    ")
         color = f' Color="{COLOR[n.type]}"' if n.type in COLOR else ""
         shape = f' ShapeType="{SHAPE[n.type]}"' if n.type in SHAPE else ""
+        shape += ' LineStyle="Broken"' if n.flagged else ""
         out.append(f'    <Graphics {_box_2013a(n.box)} ZOrder="{ZORDER["DataNode"]}" FontSize="12" '
                    f'Valign="Middle"{color}{shape} />\n')
         db, ident = (bridgedb(n.xref[0]), n.xref[1]) if n.xref else ("", "")
@@ -331,6 +365,7 @@ def _write_2021(c: _Content) -> str:
                 out.append(f'      <Xref identifier="{_a(n.xref[1])}" dataSource="{_ds(n.xref[0])}" />\n')
             color = f' textColor="{COLOR[n.type]}" borderColor="{COLOR[n.type]}"' if n.type in COLOR else ""
             shape = f' shapeType="{SHAPE[n.type]}"' if n.type in SHAPE else ""
+            shape += ' borderStyle="Dashed"' if n.flagged else ""
             out.append(f'      <Graphics {_box_2021(n.box)} fontSize="12" vAlign="Middle"{color}{shape} '
                        f'zOrder="{ZORDER["DataNode"]}" />\n')
             out += [f'      <Comment source="{_a(s)}">{_t(t)}</Comment>\n' for s, t in n.comments]
@@ -495,6 +530,7 @@ def _curator(root: etree._Element, namespace: str) -> list[str]:
     integer = {(bridgedb("ncbigene") if old else _ds("ncbigene")): True,
                (bridgedb("hgnc") if old else _ds("hgnc")): True,
                (bridgedb("hgnc.symbol") if old else _ds("hgnc.symbol")): False}
+    forms = _id_forms(old)
     for el in root.iter(f"{ns}Xref", f"{ns}Attribute", f"{ns}Property"):
         if el.tag == f"{ns}Xref":
             db, ident = (el.get("Database"), el.get("ID")) if old else (el.get("dataSource"), el.get("identifier"))
@@ -503,7 +539,21 @@ def _curator(root: etree._Element, namespace: str) -> list[str]:
         if db in integer and ident and ident.isdigit() != integer[db]:
             want = "an integer" if integer[db] else "not an integer"
             found.append(f"line {el.sourceline}: {db} id {ident!r} must be {want}")
+        elif db in forms and ident and not forms[db][0].fullmatch(ident):
+            found.append(f"line {el.sourceline}: {db} id {ident!r} must look like {forms[db][1]!r}")
     return found
+
+
+# BridgeDb's id patterns (datasources.tsv) for the sources we write with a prefixed id, plus RGD;
+# ChEBI ids with the "CHEBI:" prefix, the form WikiPathways asks for. (pattern, example)
+ID_FORMS = {"chebi": (r"CHEBI:\d+", "CHEBI:15422"), "doid": (r"DOID:\d+", "DOID:0060239"),
+            "mgi": (r"MGI:\d+", "MGI:106403"), "rgd": (r"\d{4,7}", "2018")}
+
+
+@lru_cache(maxsize=None)
+def _id_forms(old: bool) -> dict[str, tuple[re.Pattern[str], str]]:
+    """Xref database (or Attribute/Property key) in one dialect's spelling -> (id pattern, example)."""
+    return {(bridgedb(p) if old else _ds(p)): (re.compile(rx), example) for p, (rx, example) in ID_FORMS.items()}
 
 
 # --------------------------------------------------------------------------- reading (preview, round trips)
@@ -516,7 +566,7 @@ class Drawing:
     title: str
     width: float
     height: float
-    nodes: list[dict] = field(default_factory=list)  # id, label, type, prefix, ident, box, group
+    nodes: list[dict] = field(default_factory=list)  # id, label, type, prefix, ident, box, group, dashed
     labels: list[dict] = field(default_factory=list)  # text, box, bold, size, group
     groups: dict[str, dict] = field(default_factory=dict)  # id -> name, box (None in 2013a), fplx
 
@@ -539,6 +589,10 @@ def read_gpml(data: bytes) -> Drawing:
                       float(graphics.get(A("BoardWidth"), 0)) if graphics is not None else 0.0,
                       float(graphics.get(A("BoardHeight"), 0)) if graphics is not None else 0.0)
 
+    def _graphics(el: etree._Element, name: str) -> str | None:
+        g = el.find(f"{ns}Graphics")
+        return None if g is None else g.get(name)
+
     def box(el: etree._Element) -> Box | None:
         g = el.find(f"{ns}Graphics")
         if g is None or g.get(A("CenterX")) is None:
@@ -558,7 +612,8 @@ def read_gpml(data: bytes) -> Drawing:
             (xref.get("Database"), xref.get("ID")) if old else (xref.get("dataSource"), xref.get("identifier")))
         drawing.nodes.append({"id": el.get("GraphId" if old else "elementId"), "label": el.get(A("TextLabel")),
                               "type": el.get(A("Type"), "Unknown"), "prefix": _prefix_of(db), "ident": ident,
-                              "box": box(el), "group": el.get(A("GroupRef"))})
+                              "box": box(el), "group": el.get(A("GroupRef")),
+                              "dashed": _graphics(el, A("LineStyle") if old else "borderStyle") in ("Broken", "Dashed")})
     for el in root.iter(f"{ns}Label"):
         g = el.find(f"{ns}Graphics")
         drawing.labels.append({"text": el.get(A("TextLabel")), "box": box(el), "group": el.get(A("GroupRef")),
@@ -597,6 +652,7 @@ def render_svg(data: bytes) -> bytes:
             continue
         color = "#" + COLOR.get(n["type"], "000000")
         radius = ' rx="8"' if n["type"] in SHAPE else ""
+        radius += ' stroke-dasharray="5 3" stroke-width="2"' if n.get("dashed") else ""
         out.append(f'<rect x="{_f(b.left)}" y="{_f(b.top)}" width="{_f(b.width)}" height="{_f(b.height)}"'
                    f'{radius} fill="#ffffff" stroke="{color}"/>\n'
                    f'<text x="{_f(b.x)}" y="{_f(b.y + 4)}" font-size="12" text-anchor="middle" '
