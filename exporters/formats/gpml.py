@@ -200,7 +200,7 @@ def _content(pathway: Pathway) -> _Content:
     family_words = {w for f in pathway.families for w in f.words}
     for gene, box in zip(pathway.singles, layout.singles):
         words = [w for w in gene.words if w not in family_words] or list(gene.words)
-        nodes.append(_gene_node(ids("n", gene.entrez), gene, box, None, words))
+        nodes.append(_gene_node(ids("n", gene.entrez), gene, box, None, words, pathway.taxon))
     groups, labels = [], []
     labels.append(_Label(ids("title", "label"), "\n".join(layout.title_lines), layout.title,
                          TITLE_FONT, True, href=fig.figure_url))
@@ -209,7 +209,8 @@ def _content(pathway: Pathway) -> _Content:
         groups.append(_Group(gid, family.name, frame, family.fplx_id, family.words))
         labels.append(_Label(ids("famlabel", family.name), family.name, _name_box(frame), 12, True, gid))
         for gene, box in zip(family.members, boxes):
-            nodes.append(_gene_node(ids("m", f"{family.name}_{gene.entrez}"), gene, box, gid, family.words))
+            nodes.append(_gene_node(ids("m", f"{family.name}_{gene.entrez}"), gene, box, gid, family.words,
+                                    pathway.taxon))
     for kind, terms, boxes in (("Metabolite", pathway.chemicals, layout.chemicals),
                                ("Disease", pathway.diseases, layout.diseases)):
         for term, box in zip(terms, boxes):
@@ -232,7 +233,9 @@ def _xref(prefix: str, local: str) -> tuple[str, str]:
     return prefix, bridgedb_id(prefix, local)
 
 
-def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Iterable[str]) -> _Node:
+def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Iterable[str],
+               figure_taxon: str | None) -> _Node:
+    """A gene of any organism: its taxon always, its organism's name where that is not the pathway's Organism."""
     x = gene.xref
     node = _Node(ident, clean(gene_label(gene)).strip() or gene.entrez, "GeneProduct", ("ncbigene", gene.entrez),
                  box, group, [("OCR", w) for w in words if clean(w).strip()])
@@ -250,7 +253,7 @@ def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Itera
         node.props.append(("pfocr_record_symbol", x.record_symbol))
     if x.name:
         node.props.append(("pfocr_gene_name", x.name))
-    if x.organism:
+    if x.organism and x.taxon != figure_taxon:
         node.props.append(("pfocr_organism", x.organism))
     if gene.flag:
         node.props.append(("pfocr_flag", gene.flag))
