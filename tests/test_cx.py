@@ -444,3 +444,23 @@ def test_v2023_organisms_flags_and_names():
         declared = aspects(cx2)["attributeDeclarations"][0]["nodes"]
         assert {k for _, n in _cx_nodes(cx2, CX2) for k in n} <= set(declared)
     assert {"hgnc", "mgi", "flag", "chebi", "doid"} <= seen
+
+
+def test_cx1_mappings_follow_the_ndex_style_grammar(seed_pathways):
+    """NDEx parses CX1 mapping definitions with CyNDEx's grammar: a comma inside a value is doubled.
+    An unescaped one ("N,N,c,0.00,3.00") makes NDEx drop the mapping as corrupted (issue 13, item 1)."""
+    from exporters.formats.cx_rules import mapping_problems
+
+    doc = json.loads(CX1.to_bytes(seed_pathways[0]))
+    styles = [e for f in doc for e in f.get("cyVisualProperties", [])]
+    mappings = {p: m for e in styles for p, m in (e.get("mappings") or {}).items()}
+    assert "K=0=proteinfamily,V=0=N,,N,,c,,0.00,,3.00" in mappings["NODE_LABEL_POSITION"]["definition"]
+    assert all(mapping_problems(p, m) == [] for p, m in mappings.items())
+    broken = {"type": "DISCRETE", "definition": "COL=type,T=string,K=0=proteinfamily,V=0=N,N,c,0.00,3.00"}
+    assert mapping_problems("NODE_LABEL_POSITION", broken) == [
+        "Corrupted data found in DISCRETE mapping on NODE_LABEL_POSITION: entry 'N' (a comma in a value must be "
+        "doubled)"]
+    unpaired = {"type": "DISCRETE", "definition": "COL=type,T=string,K=0=a,V=1=b"}
+    assert "do not pair up" in mapping_problems("NODE_SHAPE", unpaired)[0]
+    huge = {"type": "DISCRETE", "definition": "COL=type,T=string," + ",".join(f"K={i}=k,V={i}=v" for i in range(3000))}
+    assert "over NDEx's 30,000" in mapping_problems("NODE_SHAPE", huge)[0]

@@ -51,7 +51,7 @@ from ..layout import Box, gene_label, layout_pathway, term_label
 from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
-from .cx_rules import NUMBER_VERIFICATION, cx1_problems, cx2_problems
+from .cx_rules import NUMBER_VERIFICATION, cx1_problems, cx2_problems, escape_mapping_value
 
 RIGHTS = "Waiver-No rights reserved (CC0)"
 AUTHOR = "Pathway Figure OCR (PFOCR), https://pfocr.wikipathways.org"
@@ -366,10 +366,10 @@ class Cx1Exporter(_CxBase):
 
 
 def _cx1_discrete(column: str, pairs: list[tuple[str, str]]) -> str:
-    """Cytoscape's DISCRETE mapping definition string."""
-    parts = [f"COL={column},T=string"]
+    """Cytoscape's DISCRETE mapping definition string, commas in keys and values doubled (NDEx parses it so)."""
+    parts = [f"COL={escape_mapping_value(column)},T=string"]
     for i, (key, value) in enumerate(pairs):
-        parts.append(f"K={i}={key},V={i}={value}")
+        parts.append(f"K={i}={escape_mapping_value(key)},V={i}={escape_mapping_value(value)}")
     return ",".join(parts)
 
 

@@ -15,6 +15,7 @@ warnings are what NDEx only logs (we treat them as errors for our own output).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -24,6 +25,10 @@ SCALAR_TYPES = ("string", "boolean", "double", "integer", "long")
 # Spellings the NDEx reader maps onto a CX data type (AttributesAspectUtils.toDataType).
 CX1_TYPE_ALIASES = {"float": "double", "byte": "integer", "short": "integer", "char": "string"}
 NUMBER_VERIFICATION = 281474976710655
+# The CX1 style mapping grammar (CyNDEx-2 StringParser, NDEx's MappingValueStringParser): a definition is a
+# comma-separated list of COL=…, T=… and K|V|L|E|G|OV=<index>=… entries; a comma inside a value is doubled.
+_MAPPING_ITEM = re.compile(r"(COL|T)=.*|(K|V|L|E|G|OV)=([0-9]+)=.*", re.S)
+MAPPING_MAX_CHARS = 30_000  # longer definitions are cut by NDEx's CX1 -> CX2 conversion
 
 
 def castable(value: Any, dtype: str) -> bool:
@@ -71,6 +76,54 @@ def _missing_refs(aspect: str, ids: set[int], refs: dict[str, list[int]]) -> str
 
 def _ids_of(value: Any) -> list[int]:
     return value if isinstance(value, list) else [value]
+
+
+def escape_mapping_value(value: str) -> str:
+    """A key or value as a CX1 mapping definition writes it: commas doubled."""
+    return value.replace(",", ",,")
+
+
+def _mapping_entries(definition: str) -> list[str]:
+    """A definition split at its single commas (',,' stays inside an entry), as StringParser reads it."""
+    entries, current, i = [], [], 0
+    while i < len(definition):
+        if definition[i] == ",":
+            if definition.startswith(",,", i):
+                current.append(",,")
+                i += 2
+                continue
+            entries.append("".join(current))
+            current = []
+        else:
+            current.append(definition[i])
+        i += 1
+    entries.append("".join(current))
+    return entries
+
+
+def mapping_problems(prop: str, mapping: Any) -> list[str]:
+    """Why NDEx cannot parse a CX1 visual-property mapping (empty when it can)."""
+    kind = mapping.get("type") if isinstance(mapping, dict) else None
+    definition = mapping.get("definition") if isinstance(mapping, dict) else None
+    if not isinstance(definition, str):
+        return [f"Mapping {prop} has no definition string."]
+    if len(definition) > MAPPING_MAX_CHARS:
+        return [f"Mapping {prop} definition has {len(definition):,} characters, over NDEx's "
+                f"{MAPPING_MAX_CHARS:,}."]
+    entries = _mapping_entries(definition)
+    keys, values = set(), set()
+    for entry in entries:
+        item = _MAPPING_ITEM.fullmatch(entry)
+        if item is None:
+            return [f"Corrupted data found in {kind} mapping on {prop}: entry {entry!r} (a comma in a value "
+                    "must be doubled)"]
+        if item.group(2) == "K":
+            keys.add(item.group(3))
+        elif item.group(2) == "V":
+            values.add(item.group(3))
+    if kind == "DISCRETE" and keys != values:
+        return [f"Corrupted data found in DISCRETE mapping on {prop}: keys and values do not pair up"]
+    return []
 
 
 def cx1_problems(doc: Any) -> Problems:
@@ -143,6 +196,8 @@ def cx1_problems(doc: Any) -> Problems:
         node_refs["cartesianLayout"].append(element.get("node"))
     for style in ("cyVisualProperties", "visualProperties"):
         for element in elements[style]:
+            for prop, mapping in (element.get("mappings") or {}).items():
+                errors += mapping_problems(prop, mapping)
             if "applies_to" in element and element.get("properties_of") == "nodes":
                 node_refs[style].append(element["applies_to"])
             elif "applies_to" in element and element.get("properties_of") == "edges":
