@@ -64,7 +64,7 @@ PREFIXES: dict[str, Prefix] = {
         Prefix("fplx", None, "https://identifiers.org/fplx:", r"^[a-zA-Z0-9][A-Za-z0-9_]+$", "FamPlex"),
         # stricter than Bioregistry's ^(\d+)|([a-zA-Z_]+)$: we only write numeric taxon ids
         Prefix("ncbitaxon", None, "https://identifiers.org/taxonomy:", r"^\d+$", "NCBI Taxonomy"),
-        Prefix("pmc", None, "https://identifiers.org/pmc:", r"^PMC\d+(\.\d+)?$", "PubMed Central"),
+        Prefix("pmc", "PubMed Central", "https://identifiers.org/pmc:", r"^PMC\d+(\.\d+)?$", "PubMed Central"),
         Prefix("pubmed", "PubMed", "https://identifiers.org/pubmed:", r"^\d+$", "PubMed"),
         Prefix("doi", "DOI", "https://identifiers.org/doi:", r"^10.\d{2,9}/.*$", "DOI"),
     )

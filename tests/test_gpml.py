@@ -349,3 +349,14 @@ def test_id_forms_are_checked(v2023_pathways):
         data = exporter.to_bytes(pathway)
         bad = re.sub(rb'"CHEBI:(\d+)"', rb'"\1"', data, count=1)
         assert "must look like 'CHEBI:15422'" in " ".join(problems(bad))
+
+
+def test_2013a_citation_names_a_database_libgpml_knows(seed_pathways):
+    """The paper is cited as DOI or PubMed Central + PMC id, never as a made-up "URL" database (issue 13, item 5)."""
+    for pathway in seed_pathways:
+        root = etree.fromstring(EXPORTERS[0].to_bytes(pathway))
+        bp = "{http://www.biopax.org/release/biopax-level3.owl#}"
+        (xref,) = root.iter(f"{bp}PublicationXref")
+        db, ident = xref.findtext(f"{bp}DB"), xref.findtext(f"{bp}ID")
+        fig = pathway.figure
+        assert (db, ident) == (("DOI", fig.doi.strip()) if fig.doi else ("PubMed Central", fig.pmcid))

@@ -164,7 +164,8 @@ EXAMPLES = {
 # BridgeDb datasources.tsv (bridgedb/BridgeDb org.bridgedb.bio): full name per Bioregistry prefix (column 13)
 BRIDGEDB = {"ncbigene": "Entrez Gene", "hgnc": "HGNC Accession number", "hgnc.symbol": "HGNC",
             "uniprot": "Uniprot-TrEMBL", "ensembl": "Ensembl", "mesh": "MeSH", "pubmed": "PubMed", "doi": "DOI",
-            "chebi": "ChEBI", "doid": "Human Disease Ontology", "mgi": "MGI", "rgd": "RGD"}
+            "chebi": "ChEBI", "doid": "Human Disease Ontology", "mgi": "MGI", "rgd": "RGD",
+            "pmc": "PubMed Central"}
 # BridgeDb's example ids (column 5) show how GPML 2013a writes the local id
 BRIDGEDB_IDS = {"chebi": "CHEBI:15422", "doid": "DOID:0060239", "mgi": "MGI:96660", "rgd": "2003", "ncbigene": "7157"}
 

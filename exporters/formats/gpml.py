@@ -40,7 +40,6 @@ DIALECT = {NS_2013A: "2013a", NS_2021: "2021"}
 BP = "http://www.biopax.org/release/biopax-level3.owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-URL_DB = "URL"  # bp:DB value WikiPathways uses for a web-address reference (not a database)
 SOURCE = "PFOCR"  # Data-Source / source: marks our own files (curator checks apply to them)
 LICENSE = "CC0"
 MAX_TITLE = 100  # WikiPathways curator check: titles longer than this are flagged
@@ -126,7 +125,7 @@ class _Content:
     description: str
     xref_props: list[tuple[str, str]]
     props: list[tuple[str, str]]
-    citation: tuple[str, str, str] | None  # (prefix or URL_DB, id, url)
+    citation: tuple[str, str, str] | None  # (prefix, id, url): doi, else pmc
     width: float
     height: float
     nodes: list[_Node]
@@ -338,7 +337,7 @@ def _key_2013a(prefix: str) -> str:
 
 def _biopax(c: _Content) -> str:
     prefix, ident, url = c.citation
-    db, ident = (bridgedb(prefix), ident) if prefix == "doi" else (URL_DB, url)
+    db = bridgedb(prefix)  # "DOI" or "PubMed Central", as libGPML maps a citation's database
     fig = c.figure
     fields = [("ID", ident), ("DB", db), ("TITLE", fig.papertitle), ("SOURCE", fig.journal_title or ""),
               ("YEAR", fig.year or "")]
