@@ -127,6 +127,19 @@ class Resolver:
                        hgnc_id=hgnc_id, name=name, uniprot=uniprot, ensembl=ensembl, locus_type=locus_type,
                        nomenclature_id=hgnc_id)
 
+    def uniprot_is_shared(self, accession: str) -> bool:
+        """True when HGNC gives this UniProt accession to more than one approved gene (HBA1 and HBA2 both
+        P69905): it then identifies none of them on its own."""
+        return accession in self._load("uniprot_shared")
+
+    def _build_uniprot_shared(self) -> frozenset[str]:
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for entry in self._load("hgnc")[0].values():
+            for accession in entry[3]:
+                (shared if accession in seen else seen).add(accession)
+        return frozenset(shared)
+
     def current_symbol(self, symbol: str) -> str | None:
         """The approved HGNC symbol for an approved, withdrawn or previous symbol; None when unknown or ambiguous."""
         return self._load("hgnc")[1].get(symbol)

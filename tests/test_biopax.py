@@ -616,3 +616,24 @@ def test_v2023_output_is_deterministic(v2023_pathways):
     assert [BiopaxExporter().to_bytes(pw) for pw in reversed(v2023_pathways)][::-1] == first
     biopax._CACHE.clear()
     assert corpus_file(TurtleExporter(wp_view=True), v2023_pathways) == ttl
+
+
+def test_a_uniprot_id_shared_by_two_genes_is_not_a_unification_xref(tmp_path):
+    """HBA1 and HBA2 encode one protein (P69905): a unification xref would say they are one entity
+    (issue 13, item 11), so it is an identity relationship xref on both."""
+    from exporters.records import read_record
+
+    (tmp_path / "r.md").write_text(
+        "---\nfigid: PMC1__hb\nfigtitle: Haemoglobin\ngenes:\n"
+        "- {word: HBA1, symbol: HBA1, source: hgnc_symbol, hgnc_symbol: HBA1, entrez: '3039'}\n"
+        "- {word: HBA2, symbol: HBA2, source: hgnc_symbol, hgnc_symbol: HBA2, entrez: '3040'}\n"
+        "- {word: TP53, symbol: TP53, source: hgnc_symbol, hgnc_symbol: TP53, entrez: '7157'}\n---\n",
+        encoding="utf-8")
+    data = BiopaxExporter().to_bytes(make_pathway(read_record(tmp_path / "r.md")))
+    g = rdflib.Graph().parse(data=data, format="xml")
+    uniprot = {(ref, x, g.value(x, rdflib.RDF.type)) for ref, x in g.subject_objects(BP.xref)
+               if str(g.value(x, BP.db)) == "uniprot"}
+    kinds = {str(g.value(ref, BP.standardName)): (str(g.value(x, BP.id)), kind.split("#")[1]) for ref, x, kind in uniprot
+             if g.value(ref, BP.standardName) is not None}
+    assert kinds["HBA1"] == kinds["HBA2"] == ("P69905", "RelationshipXref")
+    assert kinds["TP53"] == ("P04637", "UnificationXref")

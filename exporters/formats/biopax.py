@@ -43,7 +43,7 @@ from .. import identifiers
 from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
-from ..xrefs import UNKNOWN
+from ..xrefs import UNKNOWN, default_resolver
 from .rdf_common import BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntriples, rdfxml, turtle, turtle_prefixes
 
 DEFAULT_BASE = "https://pfocr.wikipathways.org/biopax/"
@@ -188,7 +188,10 @@ class _Builder:
             if x.taxon and identifiers.is_valid("ncbitaxon", x.taxon):
                 b.add("bp:organism", self.biosource(x.taxon, x.organism or x.taxon))
             if x.uniprot and identifiers.is_valid("uniprot", x.uniprot[0]):
-                b.add("bp:xref", self.unification("uniprot", x.uniprot[0]))
+                if default_resolver().uniprot_is_shared(x.uniprot[0]):  # one protein of several genes: not
+                    b.add("bp:xref", self.relationship("uniprot", x.uniprot[0], IDENTITY))  # this gene's identity
+                else:
+                    b.add("bp:xref", self.unification("uniprot", x.uniprot[0]))
             b.add("bp:xref", self.relationship("ncbigene", x.entrez, IDENTITY))
             if x.is_human and x.hgnc_id and identifiers.is_valid("hgnc", x.hgnc_id):
                 b.add("bp:xref", self.relationship("hgnc", x.hgnc_id, IDENTITY))
