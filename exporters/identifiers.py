@@ -71,6 +71,9 @@ PREFIXES: dict[str, Prefix] = {
 }
 
 
+_BANANAS = {p.prefix: p.bridgedb_id.partition("{}")[0] for p in PREFIXES.values()}
+
+
 def _compiled(pattern: str, _cache: dict[str, re.Pattern[str]] = {}) -> re.Pattern[str]:
     if pattern not in _cache:
         _cache[pattern] = re.compile(pattern)
@@ -98,6 +101,12 @@ def bridgedb(prefix: str) -> str:
 def bridgedb_id(prefix: str, local_id: str) -> str:
     """The id as BridgeDb (GPML 2013a) writes it, e.g. bridgedb_id("chebi", "15422") == "CHEBI:15422"."""
     return PREFIXES[prefix].bridgedb_id.format(local_id)
+
+
+def banana(prefix: str) -> str:
+    """What BridgeDb (and Paxtools' normaliser) writes before a local id: "CHEBI:" for chebi, "" for most
+    databases and for names outside PREFIXES."""
+    return _BANANAS.get(prefix, "")
 
 
 def is_valid(prefix: str, local_id: str) -> bool:

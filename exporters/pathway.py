@@ -7,7 +7,8 @@ This is the shared ``make_model`` step; exporters only decide how to spell it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -109,11 +110,6 @@ class Pathway:
     organism_source: str | None = None  # the ORGANISM_RULES key that decided it; None when nothing names one
     organisms_named: tuple[tuple[str, str | None], ...] = ()  # (name, taxon) of every organism the record names
 
-    @property
-    def gene_taxa(self) -> tuple[tuple[str, str], ...]:
-        """(taxon, name) of every organism the figure's genes belong to, most genes first."""
-        return tuple((taxon, name) for taxon, name, _ in self.report.organisms)
-
 
 def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_organism: bool = False) -> Pathway:
     """Resolve and group a figure's mentions into a Pathway.
@@ -125,13 +121,18 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
     resolver = resolver or default_resolver()
     organism, taxon, source, named = figure_organism(figure, resolver)
     flag_foreign = figure.lexicon == "ncbigene" and taxon is not None
+
+    def foreign(gene_taxon: str) -> bool:
+        """A gene the record places in another organism than the figure's (multi-organism lexicons only)."""
+        return flag_foreign and bool(gene_taxon) and gene_taxon != taxon
+
     words: dict[str, list[str]] = {}
     xrefs: dict[str, GeneXref] = {}
     single_ids: list[str] = []
     family_rows: dict[str, tuple[list[str], list[str]]] = {}  # name -> (words, entrez ids)
     dropped: set[str] = set()
     for mention in figure.genes:
-        if only_figure_organism and flag_foreign and mention.taxon and mention.taxon != taxon:
+        if only_figure_organism and foreign(mention.taxon):
             dropped.add(mention.entrez)
             continue
         if mention.entrez not in xrefs:
@@ -146,9 +147,9 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
             _append_new(single_ids, mention.entrez)
     genes = {}
     for entrez, xref in xrefs.items():
-        foreign = flag_foreign and xref.taxon and xref.taxon != taxon
         flag = (f"a {xref.organism or 'taxon ' + xref.taxon} gene (NCBI Taxonomy {xref.taxon}) on a {organism} figure "
-                f"(organism from {source}): often a false match of PFOCR's multi-organism lexicon") if foreign else None
+                f"(organism from {source}): often a false match of PFOCR's multi-organism lexicon"
+                ) if foreign(xref.taxon) else None
         genes[entrez] = Gene(xref, tuple(words[entrez]), flag)
     families = []
     for name, (fam_words, members) in family_rows.items():
@@ -167,7 +168,7 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
         organism=organism,
         taxon=taxon,
         report=GeneReport(len(genes) - len(renamed) - len(unknown), renamed, unknown,
-                          _organism_counts(genes.values()), sum(1 for g in genes.values() if g.flag),
+                          _organism_counts(g.xref for g in genes.values()), sum(1 for g in genes.values() if g.flag),
                           len(dropped - set(genes))),
         organism_source=source,
         organisms_named=named,
@@ -184,12 +185,10 @@ def figure_organism(figure: Figure, resolver: Resolver) -> tuple[str | None, str
     human-only lexicon (v2021, 2020 tables) decide only when the record names no
     organism at all; a name without a known taxon is kept before that.
     """
+    counts = Counter((m.taxon, m.organism) for m in figure.genes if m.taxon)  # first-seen order
     from_genes: dict[str, str] = {}
-    counts: dict[tuple[str, str], int] = {}
-    for mention in figure.genes:
-        if mention.taxon:
-            from_genes.setdefault(mention.organism, mention.taxon)
-            counts[mention.taxon, mention.organism] = counts.get((mention.taxon, mention.organism), 0) + 1
+    for taxon, name in counts:
+        from_genes.setdefault(name, taxon)
 
     def taxon_of(name: str) -> str | None:
         return resolver.taxon(name) or from_genes.get(name)
@@ -201,30 +200,27 @@ def figure_organism(figure: Figure, resolver: Resolver) -> tuple[str | None, str
         if not any(t == taxon for _, t in named.values()):
             named.setdefault(name, (name, taxon))
     listed = tuple(named.values())
-    for rule, names in (("organisms", figure.organisms), ("organisms_ner", figure.organisms_ner)):
+    name_rules = (("organisms", figure.organisms), ("organisms_ner", figure.organisms_ner))
+    for rule, names in name_rules:
         for name in names:
             taxon = taxon_of(name)
             if taxon:
                 return name, taxon, rule, listed
     majority = None
     if counts:
-        best = max(counts.values())
-        taxon, name = next(key for key, n in counts.items() if n == best)
+        (taxon, name), _ = counts.most_common(1)[0]  # ties: the first gene's organism
         majority = name, taxon, "genes", listed
     if majority and figure.lexicon == "ncbigene":
         return majority
-    for rule, names in (("organisms", figure.organisms), ("organisms_ner", figure.organisms_ner)):
+    for rule, names in name_rules:
         if names:  # a human-only lexicon says nothing against a name the record gives
             return names[0], None, rule, listed
     return majority or (None, None, None, listed)
 
 
-def _organism_counts(genes: Any) -> tuple[tuple[str, str, int], ...]:
-    counts: dict[tuple[str, str], int] = {}
-    for gene in genes:
-        key = (gene.xref.taxon, gene.xref.organism)
-        counts[key] = counts.get(key, 0) + 1
-    return tuple((t, o, n) for (t, o), n in sorted(counts.items(), key=lambda kv: -kv[1]))
+def _organism_counts(xrefs: Iterable[GeneXref]) -> tuple[tuple[str, str, int], ...]:
+    """(taxon, organism, genes), most genes first, ties in first-seen order."""
+    return tuple((t, o, n) for (t, o), n in Counter((x.taxon, x.organism) for x in xrefs).most_common())
 
 
 _T = TypeVar("_T")

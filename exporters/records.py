@@ -249,7 +249,6 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
         lists = read_data_tsvs(path, figid, name)
         schema = "v2023"
     pmcid = text(raw.get("pmcid")) or figid.split("__", 1)[0]
-    genes = gene_mentions(lists["genes"] or ())
     return Figure(
         figid=figid,
         pmcid=pmcid,
@@ -264,7 +263,7 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
         pathway_score=score(raw.get("pathway_score", raw.get("automl_pathway"))),
         ndex=optional(raw.get("ndex")),
         figid_alias=optional(raw.get("figid_alias")),
-        genes=genes,
+        genes=gene_mentions(lists["genes"] or ()),
         chemicals=term_mentions(lists["chemicals"] or (), TERM_ONTOLOGY["chemicals"]),
         diseases=term_mentions(lists["diseases"] or (), TERM_ONTOLOGY["diseases"]),
         schema=schema,
@@ -412,7 +411,7 @@ def _unprefixed(value: Any, prefix: str) -> str:
 def keywords(value: Any) -> tuple[str, ...]:
     """The keywords list; v2023 writes one string joined by ' | ' (and YAML may fold it across lines)."""
     items = value if isinstance(value, list) else [value]
-    parts = [p for item in items for p in re.split(r"\s+\|\s+", str(item)) if item is not None]
+    parts = [p for item in items if item is not None for p in re.split(r"\s+\|\s+", str(item))]
     return names([re.sub(r"\s+", " ", p) for p in parts])
 
 

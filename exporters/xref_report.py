@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
+from .model import HUMAN, HUMAN_TAXON
+
 
 @dataclass
 class Tally:
@@ -29,14 +31,14 @@ class Tally:
     symbols: dict[str, str] = field(default_factory=dict)  # first record symbol seen per Entrez id
     organisms: dict[str, tuple[str, str]] = field(default_factory=dict)  # Entrez id -> (taxon, organism name)
 
-    def add(self, figid: str, entrez: str, symbol: str, taxon: str = "9606", organism: str = "Homo sapiens") -> None:
+    def add(self, figid: str, entrez: str, symbol: str, taxon: str = HUMAN_TAXON, organism: str = HUMAN) -> None:
         self.rows[entrez] = self.rows.get(entrez, 0) + 1
         self.figures.setdefault(entrez, set()).add(figid)
         self.symbols.setdefault(entrez, symbol)
         self.organisms.setdefault(entrez, (taxon, organism))
 
     def write(self, out: TextIO, err: TextIO, renamed: bool) -> None:
-        from .xrefs import NCBI_ONLY, RENAMED, UNKNOWN, default_resolver
+        from .xrefs import NCBI_ONLY, NOMENCLATURES, RENAMED, UNKNOWN, default_resolver
 
         resolver = default_resolver()
         xrefs = {e: resolver.gene(e, s, *self.organisms[e]) for e, s in self.symbols.items()}
@@ -64,7 +66,7 @@ class Tally:
                 err.write(f"{organism or 'taxon ' + taxon} (taxon {taxon}): {ids:,} distinct NCBI Gene ids, "
                           f"{rows:,} gene rows, kept with their NCBI Gene id and symbol (no nomenclature table)\n")
                 continue
-            table = {"9606": "HGNC", "10090": "MGI", "10116": "RGD"}[taxon]
+            table = NOMENCLATURES[taxon].upper()
             bad = [e for e in ids_of if xrefs[e].status == UNKNOWN]
             bad_rows = sum(self.rows[e] for e in bad)
             err.write(

@@ -26,16 +26,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .model import HUMAN, HUMAN_TAXON
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 RESOLVED = "resolved"  # known to the organism's nomenclature table, record symbol is current
 RENAMED = "renamed"  # Entrez id known to HGNC, record symbol is stale (DDX58 → RIGI)
 UNKNOWN = "unknown"  # unknown to the organism's nomenclature table: Entrez xref and record symbol kept
 NCBI_ONLY = "ncbigene"  # an organism without a vendored nomenclature table: NCBI Gene id and symbol as given
-HUMAN_TAXON = "9606"
-# NCBI Taxonomy id -> (nomenclature prefix, vendored table) for organisms with a table
+# NCBI Taxonomy id -> prefix of the organism's nomenclature (also the name of its vendored table)
 NOMENCLATURES = {HUMAN_TAXON: "hgnc", "10090": "mgi", "10116": "rgd"}
-GENE_CACHE_SIZE = 100_000  # resolved (entrez, symbol) pairs kept per process
+GENE_CACHE_SIZE = 100_000  # resolved (entrez, symbol, taxon, organism) keys kept per process
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class GeneXref:
     ensembl: str | None = None
     locus_type: str | None = None
     taxon: str = HUMAN_TAXON  # NCBI Taxonomy id of the gene's organism ("" when the record gives none)
-    organism: str = "Homo sapiens"  # its scientific name as the record gives it
+    organism: str = HUMAN  # its scientific name as the record gives it
     nomenclature_id: str | None = None  # id in the organism's own nomenclature (HGNC, MGI, RGD), digits only
 
     @property
@@ -97,10 +98,10 @@ class Resolver:
     def __init__(self, data_dir: Path | None = None):
         self._dir = data_dir or DATA_DIR
         self._tables: dict[str, object] = {}
-        self._genes: dict[tuple[str, str], GeneXref] = {}  # resolved ids: most figures share genes
+        self._genes: dict[tuple[str, str, str, str], GeneXref] = {}  # resolved ids: most figures share genes
 
     def gene(self, entrez: str, record_symbol: str, taxon: str = HUMAN_TAXON,
-             organism: str = "Homo sapiens") -> GeneXref:
+             organism: str = HUMAN) -> GeneXref:
         """Resolve a gene of any organism; never drops one (unknown ids keep the record's symbol)."""
         key = (entrez, record_symbol, taxon, organism)
         found = self._genes.get(key)

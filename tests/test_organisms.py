@@ -32,6 +32,14 @@ def rewritten(tmp_path: Path, figid: str, old: str, new: str) -> Path:
     return folder / f"{figid}.md"
 
 
+def made_up_record(tmp_path: Path, front: str, kind: str, table: str):
+    """The pathway of a made-up v2023 record PMC1__f1 with one ``_data`` table of ``kind``."""
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / f"PMC1__f1-{kind}.tsv").write_text(table, encoding="utf-8")
+    (tmp_path / "r.md").write_text(f"---\nfigid: PMC1__f1\n{front}---\n", encoding="utf-8")
+    return make_pathway(read_record(tmp_path / "r.md"))
+
+
 def test_mouse_genes_get_mgi_ids_and_no_hgnc():
     pw = pathway("PMC10034247__11064_2023_3912_Fig1_HTML")
     kcna3 = {g.symbol: g for g in pw.genes}["Kcna3"]
@@ -57,16 +65,12 @@ def test_human_v2023_genes_still_resolve_against_hgnc():
 
 
 def test_rat_genes_resolve_against_rgd(tmp_path):
-    data = tmp_path / "_data"
-    data.mkdir()
-    (data / "PMC1__f1-genes.tsv").write_text(
+    pw = made_up_record(
+        tmp_path, "figtitle: Rat\norganisms:\n- NA\n", "genes",
         "organism_id\torganism_name\torganism_group\tword\tmatch\tncbigene_symbol\tncbigene_id\tsource\t"
         "count_direct\tcount_match\n"
         "10116\tRattus norvegicus\tRodents\tAsip\tASIP\tAsip\t24152\tncbigene_symbol\t1\t1\n"
-        "10116\tRattus norvegicus\tRodents\tNotAGene\tNOTAGENE\tNotAGene9\t999999999\tncbigene_symbol\t1\t1\n",
-        encoding="utf-8")
-    (tmp_path / "r.md").write_text("---\nfigid: PMC1__f1\nfigtitle: Rat\norganisms:\n- NA\n---\n", encoding="utf-8")
-    pw = make_pathway(read_record(tmp_path / "r.md"))
+        "10116\tRattus norvegicus\tRodents\tNotAGene\tNOTAGENE\tNotAGene9\t999999999\tncbigene_symbol\t1\t1\n")
     asip, unknown = (g.xref for g in pw.genes)
     assert (asip.nomenclature, asip.nomenclature_id, asip.status) == ("rgd", "2003", RESOLVED)
     assert unknown.status == UNKNOWN and unknown.nomenclature is None and unknown.entrez == "999999999"
@@ -158,14 +162,11 @@ def test_chemicals_and_diseases_keep_mesh_chebi_and_doid():
 
 
 def test_one_mesh_id_with_two_chebi_ids_keeps_both(tmp_path):
-    data = tmp_path / "_data"
-    data.mkdir()
-    (data / "PMC1__f1-chemicals.tsv").write_text(
+    terms = made_up_record(
+        tmp_path, "figtitle: Sugar\n", "chemicals",
         "word\tmesh\tmatch\tname\tchebi\n"
         "Glucose\tmesh:D005947\tGlucose\tD-glucopyranose\tchebi:4167\n"
         "glucose\tmesh:D005947\tNA\tNA\tNA\n"
-        "Glc\tmesh:D005947\tGlucose\tglucose\tchebi:17234\n", encoding="utf-8")
-    (tmp_path / "r.md").write_text("---\nfigid: PMC1__f1\nfigtitle: Sugar\n---\n", encoding="utf-8")
-    terms = make_pathway(read_record(tmp_path / "r.md")).chemicals
+        "Glc\tmesh:D005947\tGlucose\tglucose\tchebi:17234\n").chemicals
     assert [(t.mesh_id, t.ontology_id, t.words) for t in terms] == [
         ("D005947", "4167", ("Glucose", "glucose")), ("D005947", "17234", ("Glc",))]

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from .. import identifiers
+from ..model import HUMAN as HUMAN_NAME, HUMAN_TAXON
 from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
@@ -48,24 +49,23 @@ from .rdf_common import BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntri
 
 DEFAULT_BASE = "https://pfocr.wikipathways.org/biopax/"
 BIOPAX_ONTOLOGY = "http://www.biopax.org/release/biopax-level3.owl#"
-HUMAN = ("9606", "Homo sapiens")  # FamPlex families are human
+HUMAN = (HUMAN_TAXON, HUMAN_NAME)  # FamPlex families are human
 IDENTITY = ("0356", "identity")  # PSI-MI relationship types (MI:0353 children)
 SEE_ALSO = ("0361", "see-also")
 IDORG = "https://identifiers.org/"  # WikiPathways RDF spells xref IRIs identifiers.org/<prefix>/<id>
 OBO = "http://purl.obolibrary.org/obo/"
-# Bioregistry "bananas": ids of these databases are written CHEBI:15422, as the Paxtools Normalizer writes
-# them; the validator (Resolver.checkRegExp) strips the banana before matching the pattern
-BANANA = {"chebi": "CHEBI:", "doid": "DOID:", "mgi": "MGI:"}
+# Bioregistry "bananas" (identifiers.banana): ids of chebi, doid and mgi are written CHEBI:15422, as the
+# Paxtools Normalizer writes them; the validator (Resolver.checkRegExp) strips the banana before matching.
 
 
 def xref_id(db: str, local_id: str) -> str:
     """A bp:id value: the local id, with its database's banana where it has one."""
-    return BANANA.get(db, "") + local_id
+    return identifiers.banana(db) + local_id
 
 
 def valid_id(db: str, ident: str) -> bool:
     """True when a bp:id value (banana optional) matches its database's pattern."""
-    banana = BANANA.get(db)
+    banana = identifiers.banana(db)
     if banana and ident.startswith(banana):
         ident = ident[len(banana):]
     return identifiers.is_valid(db, ident)
