@@ -127,8 +127,9 @@ def test_layout_and_style_open_the_network_as_drawn(rich):
     assert len({colours[t] for t in ("protein", "proteinfamily", "smallmolecule", "disease")}) == 4
     family_id = len(rich.singles)
     frame = layout.families[0]
-    assert {"id": family_id, "v": {"NODE_WIDTH": round(frame.width), "NODE_HEIGHT": round(frame.height)}} in [
-        {"id": b["id"], "v": {k: round(v) for k, v in b["v"].items()}} for b in cx2["nodeBypasses"]]
+    bypass = next(b["v"] for b in cx2["nodeBypasses"] if b["id"] == family_id)
+    assert (round(bypass["NODE_WIDTH"]), round(bypass["NODE_HEIGHT"])) == (round(frame.width), round(frame.height))
+    assert bypass["NODE_LABEL_POSITION"]["MARGIN_Y"] < 0  # the name is drawn above the members (test_cx_render)
     vp = {e["properties_of"]: e for e in cx1["cyVisualProperties"]}
     assert vp["nodes:default"]["mappings"]["NODE_LABEL"] == {"type": "PASSTHROUGH", "definition": "COL=name,T=string"}
 
@@ -451,11 +452,15 @@ def test_cx1_mappings_follow_the_ndex_style_grammar(seed_pathways):
     An unescaped one ("N,N,c,0.00,3.00") makes NDEx drop the mapping as corrupted (issue 13, item 1)."""
     from exporters.formats.cx_rules import mapping_problems
 
-    doc = json.loads(CX1.to_bytes(seed_pathways[0]))
-    styles = [e for f in doc for e in f.get("cyVisualProperties", [])]
-    mappings = {p: m for e in styles for p, m in (e.get("mappings") or {}).items()}
-    assert "K=0=proteinfamily,V=0=N,,N,,c,,0.00,,3.00" in mappings["NODE_LABEL_POSITION"]["definition"]
-    assert all(mapping_problems(p, m) == [] for p, m in mappings.items())
+    from exporters.formats.cx import _cx1_discrete
+
+    for pathway in seed_pathways:
+        styles = [e for f in json.loads(CX1.to_bytes(pathway)) for e in f.get("cyVisualProperties", [])]
+        mappings = {p: m for e in styles for p, m in (e.get("mappings") or {}).items()}
+        assert mappings and all(mapping_problems(p, m) == [] for p, m in mappings.items())
+    written = _cx1_discrete("type", [("proteinfamily", "N,N,c,0.00,3.00")])
+    assert written == "COL=type,T=string,K=0=proteinfamily,V=0=N,,N,,c,,0.00,,3.00"
+    assert mapping_problems("NODE_LABEL_POSITION", {"type": "DISCRETE", "definition": written}) == []
     broken = {"type": "DISCRETE", "definition": "COL=type,T=string,K=0=proteinfamily,V=0=N,N,c,0.00,3.00"}
     assert mapping_problems("NODE_LABEL_POSITION", broken) == [
         "Corrupted data found in DISCRETE mapping on NODE_LABEL_POSITION: entry 'N' (a comma in a value must be "

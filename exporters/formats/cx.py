@@ -47,7 +47,7 @@ except ImportError:  # optional speed-up; the reference validator alone gives th
     jsonschema_rs = None
 
 from .. import identifiers
-from ..layout import Box, gene_label, layout_pathway, term_label
+from ..layout import GROUP_LABEL, GROUP_PAD, Box, gene_label, layout_pathway, term_label
 from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
@@ -86,6 +86,9 @@ FAMILY_OPACITY = 0.35
 # (ndex-object-model CXToCX2VisualPropertyConverter: NODE_BORDER_STROKE LONG_DASH -> NODE_BORDER_STYLE dashed).
 FLAG_BORDER = ("LONG_DASH", "dashed")
 FLAG_BORDER_WIDTH = 2.5
+# CX2's form of CX1 "C,C,c,0.00,0.00" (ndex-object-model LabelPosition.createFromCX1Value)
+LABEL_CENTRE = {"HORIZONTAL_ALIGN": "center", "VERTICAL_ALIGN": "center", "HORIZONTAL_ANCHOR": "center",
+                "VERTICAL_ANCHOR": "center", "MARGIN_X": 0.0, "MARGIN_Y": 0.0, "JUSTIFICATION": "center"}
 FONT_SIZE = 12  # the size exporters.layout measures labels at
 
 
@@ -237,6 +240,19 @@ def _size(node: _Node) -> tuple[float | int, float | int]:
     return _num(node.box.width), _num(node.box.height)
 
 
+def _name_offset(node: _Node) -> float | int | None:
+    """How far up from its box centre a family's name is drawn (None for other nodes).
+
+    The name goes in the band the layout leaves above the members, placed from the centre (anchors C,C
+    plus a y offset): cytoscape-cx2js, which NDEx's viewer and IQuery draw with, maps the inside-top
+    anchors (CX1 "N,N", CX2 top/top) to the centre, under the members, while centre anchors and offsets
+    mean the same in Cytoscape, cytoscape-cx2js and NDEx's CX1 -> CX2 conversion.
+    """
+    if node.attrs["type"] != "proteinfamily":
+        return None
+    return _num(node.box.height / 2 - GROUP_PAD - GROUP_LABEL / 2)
+
+
 def _dump(document: list[dict[str, Any]]) -> bytes:
     """One aspect fragment per line: compact, diffable, byte-stable."""
     lines = (json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in document)
@@ -383,6 +399,9 @@ def _cx1_style(nodes: list[_Node]) -> list[dict[str, Any]]:
             properties.update(NODE_WIDTH=str(width), NODE_HEIGHT=str(height))
         if "flag" in node.attrs:
             properties.update(NODE_BORDER_STROKE=FLAG_BORDER[0], NODE_BORDER_WIDTH=str(FLAG_BORDER_WIDTH))
+        offset = _name_offset(node)
+        if offset is not None:
+            properties["NODE_LABEL_POSITION"] = f"C,C,c,0.00,{-offset:.2f}"
         if properties:
             style.append({"properties_of": "nodes", "applies_to": node.id, "properties": properties})
     return style
@@ -406,8 +425,6 @@ def _cx1_defaults() -> tuple[dict[str, Any], ...]:
         "NODE_SHAPE": {"type": "DISCRETE", "definition": _cx1_discrete("type", [(t, PALETTE[t][2]) for t in types])},
         "NODE_TRANSPARENCY": {"type": "DISCRETE",
                               "definition": _cx1_discrete("type", [("proteinfamily", str(round(255 * FAMILY_OPACITY)))])},
-        "NODE_LABEL_POSITION": {"type": "DISCRETE",
-                                "definition": _cx1_discrete("type", [("proteinfamily", "N,N,c,0.00,3.00")])},
         "NODE_TOOLTIP": {"type": "PASSTHROUGH", "definition": "COL=represents,T=string"},
     }
     return (
@@ -451,6 +468,9 @@ class Cx2Exporter(_CxBase):
                 properties.update(NODE_WIDTH=width, NODE_HEIGHT=height)
             if "flag" in node.attrs:
                 properties.update(NODE_BORDER_STYLE=FLAG_BORDER[1], NODE_BORDER_WIDTH=FLAG_BORDER_WIDTH)
+            offset = _name_offset(node)
+            if offset is not None:
+                properties["NODE_LABEL_POSITION"] = {**LABEL_CENTRE, "MARGIN_Y": -offset}
             if properties:
                 bypasses.append({"id": node.id, "v": properties})
         aspects: list[tuple[str, list[dict[str, Any]]]] = [
@@ -475,8 +495,6 @@ def _cx2_discrete(vp_values: list[tuple[str, Any]]) -> dict[str, Any]:
 def _cx2_style() -> dict[str, Any]:
     """visualProperties: defaults plus mappings by node type, each with definition.type (built once, shared)."""
     types = list(PALETTE)
-    label_top = {"HORIZONTAL_ALIGN": "center", "VERTICAL_ALIGN": "top", "HORIZONTAL_ANCHOR": "center",
-                 "VERTICAL_ANCHOR": "top", "MARGIN_X": 0.0, "MARGIN_Y": 3.0, "JUSTIFICATION": "center"}
     return {
         "default": {
             "network": {"NETWORK_BACKGROUND_COLOR": "#FFFFFF"},
@@ -484,8 +502,7 @@ def _cx2_style() -> dict[str, Any]:
                      "NODE_BORDER_COLOR": "#555555", "NODE_BORDER_WIDTH": 1.5, "NODE_WIDTH": DEFAULT_SIZE[0],
                      "NODE_HEIGHT": DEFAULT_SIZE[1], "NODE_LABEL_FONT_SIZE": FONT_SIZE,
                      "NODE_LABEL_COLOR": "#000000", "NODE_BACKGROUND_OPACITY": 1.0,
-                     "NODE_LABEL_POSITION": {**label_top, "VERTICAL_ALIGN": "center", "VERTICAL_ANCHOR": "center",
-                                             "MARGIN_Y": 0.0}},
+                     "NODE_LABEL_POSITION": LABEL_CENTRE},
             "edge": {"EDGE_LINE_COLOR": "#888888", "EDGE_WIDTH": 1.5},
         },
         "nodeMapping": {
@@ -494,7 +511,6 @@ def _cx2_style() -> dict[str, Any]:
             "NODE_BORDER_COLOR": _cx2_discrete([(t, PALETTE[t][1]) for t in types]),
             "NODE_SHAPE": _cx2_discrete([(t, PALETTE[t][3]) for t in types]),
             "NODE_BACKGROUND_OPACITY": _cx2_discrete([("proteinfamily", FAMILY_OPACITY)]),
-            "NODE_LABEL_POSITION": _cx2_discrete([("proteinfamily", label_top)]),
         },
         "edgeMapping": {},
     }
