@@ -70,6 +70,12 @@ def test_network_attributes(rich):
     fig = rich.figure
     assert net["name"] == fig.title and net["pfocrId"] == fig.figid and net["pmcId"] == fig.pmcid
     assert f'href="{fig.figure_url}"' in net["description"] and net["figureLink"] == fig.figure_url
+    # what IQuery shows as the figure, and PFOCR's own NDEx property names (pfocr2ndex update_pfocr.ipynb)
+    image = f"https://europepmc.org/articles/{fig.pmcid}/bin/{fig.filename}"
+    assert net["__NetworkImage"] == image and f'<img src="{image}"' in net["description"]
+    assert net["figureLink"] == "https://www.ncbi.nlm.nih.gov" + fig.figlink  # the NCBI page stays linked
+    assert (net["figureTitle"], net["paperTitle"], net["publicationYear"]) == (fig.title, fig.papertitle, fig.year)
+    assert (net["figureNumber"], net["pfocrId"]) == (fig.number, fig.figid)
     assert f'<a href="{fig.paper_url}">' in net["reference"] and "<b>" in net["reference"]
     assert net["organism"] == rich.organism and net["networkType"] == ["pathway"]
     assert net["rights"] == "Waiver-No rights reserved (CC0)" and net["version"] and net["author"]

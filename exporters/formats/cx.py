@@ -7,8 +7,11 @@
   a link to the figure, version, reference, organism, networkType, labels,
   rights, author, rightsHolder, disease) plus how the organism was decided
   (``organismSource``) and every organism the record names
-  (``organismsNamed``), the PFOCR figure id, PMC id, figure link and an
-  ``@context`` (prefix → identifiers.org IRI, JSON string);
+  (``organismsNamed``), the figure's metadata under the names PFOCR gave its
+  own NDEx networks (pfocrId, pmcId, figureLink, figureNumber, figureTitle,
+  paperLink, paperTitle, publicationYear), ``__NetworkImage`` (the figure
+  image on Europe PMC, which IQuery shows beside the network; the description
+  shows it too) and an ``@context`` (prefix → identifiers.org IRI, JSON string);
 - one node per box of ``exporters.layout``: genes of any organism
   (``represents`` = ``ncbigene:<id>``, ``alias`` = the organism's own
   nomenclature id ``hgnc:``/``mgi:``/``rgd:``, for human genes also
@@ -48,6 +51,7 @@ except ImportError:  # optional speed-up; the reference validator alone gives th
 
 from .. import identifiers
 from ..layout import GROUP_LABEL, GROUP_PAD, Box, gene_label, layout_pathway, term_label
+from ..model import Figure
 from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
@@ -66,7 +70,8 @@ NETWORK_TYPES = {
     "networkType": "list_of_string", "labels": "list_of_string", "rights": "string",
     "author": "string", "rightsHolder": "string", "methods": "string", "disease": "string",
     "pfocrId": "string", "pmcId": "string", "figureLink": "string", "figureNumber": "string",
-    "paperLink": "string", "pfocrLink": "string", "@context": "string",
+    "figureTitle": "string", "paperLink": "string", "paperTitle": "string", "publicationYear": "string",
+    "pfocrLink": "string", "__NetworkImage": "string", "@context": "string",
 }
 NODE_TYPES = {"name": "string", "represents": "string", "type": "string", "alias": "list_of_string",
               "member": "list_of_string", "word": "list_of_string", "taxon": "string", "organism": "string",
@@ -185,6 +190,12 @@ def _context_json() -> str:
     return json.dumps(identifiers.context(), separators=(",", ":"), sort_keys=True)
 
 
+def figure_image_url(fig: Figure) -> str:
+    """The figure's image on Europe PMC, where PFOCR moved its figure images when NCBI's image links broke
+    (pfocr-database 3dae0f6: ``europepmc.org/articles/<pmcid>/bin/<filename>``); "" without both parts."""
+    return f"https://europepmc.org/articles/{fig.pmcid}/bin/{fig.filename}" if fig.pmcid and fig.filename else ""
+
+
 @shared_per_pathway
 def network_attributes(pathway: Pathway) -> dict[str, Any]:
     """The network's attributes in a fixed order; empty values are left out."""
@@ -193,7 +204,10 @@ def network_attributes(pathway: Pathway) -> dict[str, Any]:
     links = [f'<a href="{esc(url)}">{esc(text)}</a>' for url, text in (
         (fig.figure_url, f"{fig.number or 'Figure'} in {fig.pmcid or 'PMC'}"),
         (fig.pfocr_url, "PFOCR figure page")) if url]
-    description = (f"<p>{esc(fig.caption)}</p>" if fig.caption else "") + f"<p>{' | '.join(links)}</p>"
+    image = figure_image_url(fig)
+    description = "".join((f"<p>{esc(fig.caption)}</p>" if fig.caption else "",
+                           f'<p><img src="{esc(image)}" style="width: 100%;"></p>' if image else "",
+                           f"<p>{' | '.join(links)}</p>"))
     reference = " ".join(part for part in (
         esc(fig.reftext), f"<b>{esc(fig.papertitle)}</b>" if fig.papertitle else "",
         f'<a href="https://doi.org/{esc(fig.doi)}">doi:{esc(fig.doi)}</a>' if fig.doi else "",
@@ -218,8 +232,12 @@ def network_attributes(pathway: Pathway) -> dict[str, Any]:
         "pmcId": fig.pmcid,
         "figureLink": fig.figure_url,
         "figureNumber": fig.number,
+        "figureTitle": fig.title,
         "paperLink": fig.paper_url,
+        "paperTitle": fig.papertitle,
+        "publicationYear": fig.year or "",
         "pfocrLink": fig.pfocr_url,
+        "__NetworkImage": image,
         "@context": _context_json(),
     }
     return {k: v for k, v in values.items() if v}
