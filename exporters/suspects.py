@@ -1,0 +1,302 @@
+"""Suspect gene mentions and PFOCR's precision tiers.
+
+A *flag* marks a gene mention a curator should check, with a short code and a
+reason a person can read. Flags never remove anything: :func:`apply_tier`
+does, and only when asked. Rules (see FLAGS):
+
+- ``stop_word``: the word's letters and digits, upper-cased, are on one of
+  PFOCR's own stop lists (vendored in ``data/pfocr_stop_words.tsv``).
+- ``figure_chemical``: the word is also one of the record's chemicals or
+  diseases (compared case-insensitively on letters and digits).
+- ``mesh_chemical``: the word is, letter for letter, the MeSH name or entry
+  term of a small-molecule chemical (``data/mesh_chemical_terms.tsv.gz``).
+- ``ambiguous_synonym``: the mention matched through an alias, previous
+  symbol or NCBI synonym, and the same word gives other genes on the figure.
+- ``short_synonym``: the word (decoration stripped) has two or three characters
+  and matched through an alias, previous symbol or NCBI synonym.
+- ``other_organism``: the gene is of another organism than the figure's
+  (the rule and reason of :func:`exporters.pathway.make_pathway`, ``Gene.flag``).
+
+Tiers (TIERS) keep mentions by their lexicon ``source``: ``strict`` official
+symbols only, ``synonyms`` plus synonyms of single genes, ``all`` (default)
+plus families and complexes, i.e. everything the record has.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from .model import FAMILY_SOURCES, Figure, GeneMention, TermMention
+from .pathway import Pathway, make_pathway, shared_per_pathway
+from .xrefs import DATA_DIR, Resolver, default_resolver
+
+OFFICIAL_SOURCES = frozenset({"hgnc_symbol", "ncbigene_symbol"})
+SYNONYM_SOURCES = frozenset({"hgnc_alias_symbol", "hgnc_prev_symbol", "ncbigene_synonym"})
+SOURCE_NAMES = {  # how a reason names the lexicon entry a word matched
+    "hgnc_symbol": "its official HGNC symbol",
+    "hgnc_alias_symbol": "an HGNC alias",
+    "hgnc_prev_symbol": "a previous HGNC symbol",
+    "bioentities_symbol": "a FamPlex family name",
+    "ncbigene_symbol": "its official NCBI Gene symbol",
+    "ncbigene_synonym": "an NCBI Gene synonym",
+    "famplex_relations": "a FamPlex family name",
+}
+
+FLAGS = {  # code -> what it means, in the order flags are listed on a mention
+    "stop_word": "the word is on PFOCR's own gene-NER stop lists",
+    "figure_chemical": "the word is also one of the figure's chemicals or diseases",
+    "mesh_chemical": "the word is a MeSH chemical name or entry term",
+    "ambiguous_synonym": "matched through a synonym, and the same word gives other genes on the figure",
+    "short_synonym": "a word of two or three characters matched through a synonym",
+    "other_organism": "a gene of another organism than the figure's",
+}
+
+TIERS = {  # name -> the lexicon sources it keeps (None: every mention)
+    "strict": OFFICIAL_SOURCES,
+    "synonyms": OFFICIAL_SOURCES | SYNONYM_SOURCES,
+    "all": None,
+}
+DEFAULT_TIER = "all"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Why a curator should check one gene mention."""
+
+    code: str  # a FLAGS key
+    reason: str  # one sentence naming the word, the gene and the evidence
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """One flagged mention, as a curator's review list shows it."""
+
+    figid: str
+    word: str  # raw OCR word
+    gene: str  # the record's symbol of the gene it matched
+    entrez: str
+    source: str
+    flags: tuple[Flag, ...]
+    caption_use: str  # the caption around the word, "" when the caption does not have it
+
+    @property
+    def error_likelihood(self) -> float:
+        """How likely the mention is a false match, from the precision each of its flags had on a
+        hand-labelled sample (FLAG_PRECISION): 1 - product of (1 - precision)."""
+        keep = 1.0
+        for code in dict.fromkeys(f.code for f in self.flags):
+            keep *= 1.0 - FLAG_PRECISION.get(code, 0.5)
+        return 1.0 - keep
+
+
+# Share of flagged mentions that were false matches in the hand-labelled sample
+# (tests/data/flag-sample.tsv; bench/flags.py prints the table).
+FLAG_PRECISION: dict[str, float] = {}
+
+
+@shared_per_pathway
+def suspect_flags(pathway: Pathway, resolver: Resolver | None = None) -> dict[GeneMention, tuple[Flag, ...]]:
+    """The flags of every flagged gene mention of the pathway's figure (unflagged ones are absent)."""
+    resolver = resolver or default_resolver()
+    figure = pathway.figure
+    terms = _figure_terms(figure, resolver)
+    genes_of_word: dict[str, dict[str, str]] = {}  # folded word -> {entrez: symbol}, single-gene rows
+    for m in figure.genes:
+        if m.source not in FAMILY_SOURCES:
+            genes_of_word.setdefault(_fold(m.label), {}).setdefault(m.entrez, m.hgnc_symbol or m.symbol)
+    foreign = {g.entrez: g.flag for g in pathway.genes if g.flag}
+    stops, chemicals = stop_words(), mesh_chemical_terms()
+    found: dict[GeneMention, tuple[Flag, ...]] = {}
+    for m in figure.genes:
+        word, gene = m.label, m.hgnc_symbol or m.symbol
+        how = SOURCE_NAMES.get(m.source, f"the lexicon source {m.source!r}")
+        flags = []
+        lists = stops.get(_ascii_alnum(word).upper())
+        if lists:
+            flags.append(Flag("stop_word", f"'{word}' is on PFOCR's own stop list ({'; '.join(lists)}): its "
+                                           f"pipeline skips this word as a frequent false match"))
+        term = terms.get(_fold(word))
+        if term:
+            flags.append(Flag("figure_chemical", f"'{word}' is also read as {term} on this figure"))
+        ids = chemicals.get(word)
+        if ids:
+            named = ", ".join(_mesh_text(i, resolver) for i in ids[:2]) + (f" and {len(ids) - 2} more"
+                                                                            if len(ids) > 2 else "")
+            flags.append(Flag("mesh_chemical", f"'{word}' is a MeSH chemical term: {named}"))
+        if m.source in SYNONYM_SOURCES:
+            others = sorted(s for e, s in genes_of_word[_fold(word)].items() if e != m.entrez)
+            if others:
+                flags.append(Flag("ambiguous_synonym", f"'{word}' matched {gene} through {how}; on this figure "
+                                                       f"the same word also gives {', '.join(others)}"))
+            length = len(word)
+            if 2 <= length <= 3:
+                flags.append(Flag("short_synonym", f"'{word}' has only {length} characters and matched {gene} "
+                                                   f"through {how}, not its official symbol"))
+        if m.entrez in foreign:
+            flags.append(Flag("other_organism", foreign[m.entrez]))
+        if flags:
+            found[m] = tuple(flags)
+    return found
+
+
+def gene_flags(pathway: Pathway, resolver: Resolver | None = None) -> dict[str, tuple[Flag, ...]]:
+    """Entrez id -> flags, for the genes every mention of which is flagged (a clean mention vouches
+    for its gene); each flag once, in mention order."""
+    flags = suspect_flags(pathway, resolver)
+    by_gene: dict[str, dict[Flag, None] | None] = {}
+    for m in pathway.figure.genes:
+        if m.entrez in by_gene and by_gene[m.entrez] is None:
+            continue
+        mention_flags = flags.get(m)
+        if mention_flags is None:
+            by_gene[m.entrez] = None
+        else:
+            by_gene.setdefault(m.entrez, {}).update(dict.fromkeys(mention_flags))  # type: ignore[union-attr]
+    return {entrez: tuple(f) for entrez, f in by_gene.items() if f}
+
+
+def review(pathway: Pathway, resolver: Resolver | None = None) -> list[Suspect]:
+    """The figure's flagged mentions, likeliest false matches first (ties: record order)."""
+    figure = pathway.figure
+    rows = [Suspect(figure.figid, m.word, m.hgnc_symbol or m.symbol, m.entrez, m.source, flags,
+                    caption_use(figure.caption, m.label))
+            for m, flags in suspect_flags(pathway, resolver).items()]
+    return sorted(rows, key=lambda s: -s.error_likelihood)
+
+
+def caption_use(caption: str, word: str, width: int = 60) -> str:
+    """The caption around the first whole-word use of word (exact case first, then any case), or ""."""
+    if not word:
+        return ""
+    for flags in (0, re.IGNORECASE):
+        hit = re.search(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", caption, flags)
+        if hit:
+            start, end = max(0, hit.start() - width), min(len(caption), hit.end() + width)
+            snippet = " ".join(caption[start:end].split())
+            return ("…" if start else "") + snippet + ("…" if end < len(caption) else "")
+    return ""
+
+
+# --- tiers ------------------------------------------------------------------------------------
+
+def in_tier(mention: GeneMention, tier: str = DEFAULT_TIER) -> bool:
+    """Whether a tier keeps the mention (by its lexicon source); ValueError for an unknown tier."""
+    if tier not in TIERS:
+        raise ValueError(f"unknown tier {tier!r}; tiers: {', '.join(TIERS)}")
+    sources = TIERS[tier]
+    return sources is None or mention.source in sources
+
+
+def apply_tier(figure: Figure, tier: str = DEFAULT_TIER, drop_flagged: bool | Collection[str] = False,
+               resolver: Resolver | None = None) -> Figure:
+    """A copy of figure with only the gene mentions the tier keeps.
+
+    ``drop_flagged`` also leaves out flagged mentions: every flagged one when True, or
+    those with one of the given FLAGS codes. Flags are those of the whole record, so
+    a word stays ambiguous when the tier drops its other genes.
+    """
+    codes = _drop_codes(drop_flagged)
+    flags = suspect_flags(make_pathway(figure, resolver), resolver) if codes else {}
+    genes = tuple(m for m in figure.genes
+                  if in_tier(m, tier) and not any(f.code in codes for f in flags.get(m, ())))
+    return figure if len(genes) == len(figure.genes) else replace(figure, genes=genes)
+
+
+def tier_options(options: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
+    """(tier, codes of flags to drop) from exporter options ``tier`` and ``drop_flagged``.
+
+    ``drop_flagged`` is a bool, "yes"/"no" (also true/false/1/0), "all", or FLAGS codes
+    joined by commas. ValueError names the allowed values.
+    """
+    tier = str(options.get("tier") or DEFAULT_TIER)
+    if tier not in TIERS:
+        raise ValueError(f"unknown tier {tier!r}; tiers: {', '.join(TIERS)}")
+    return tier, _drop_codes(options.get("drop_flagged", False))
+
+
+def _drop_codes(value: bool | str | Collection[str] | None) -> frozenset[str]:
+    if value in (None, False, "", "no", "false", "0"):
+        return frozenset()
+    if value in (True, "yes", "true", "1", "all"):
+        return frozenset(FLAGS)
+    codes = frozenset(c.strip() for c in (value.split(",") if isinstance(value, str) else value) if c.strip())
+    unknown = sorted(codes - set(FLAGS))
+    if unknown:
+        raise ValueError(f"unknown flag(s) {', '.join(unknown)}; flags: {', '.join(FLAGS)}")
+    return codes
+
+
+# --- vendored word lists ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def stop_words() -> dict[str, tuple[str, ...]]:
+    """Stop word -> where PFOCR lists it ("wikipathways/pfocr-pipeline 4_ner_genes/ner_step_1.py, 2023")."""
+    lines = (DATA_DIR / "pfocr_stop_words.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    found: dict[str, list[str]] = {}
+    for line in lines:
+        word, _name, repository, path, _commit, year = line.split("\t")
+        found.setdefault(word, []).append(f"{repository} {path}, {year}")
+    return {word: tuple(sources) for word, sources in found.items()}
+
+
+@lru_cache(maxsize=1)
+def mesh_chemical_terms() -> dict[str, tuple[str, ...]]:
+    """MeSH chemical term -> its MeSH ids, sorted."""
+    text = gzip.decompress((DATA_DIR / "mesh_chemical_terms.tsv.gz").read_bytes()).decode("utf-8")
+    found: dict[str, list[str]] = {}
+    for line in text.split("\n")[1:-1]:
+        term, mesh_id = line.split("\t")
+        found.setdefault(term, []).append(mesh_id)
+    return {term: tuple(ids) for term, ids in found.items()}
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def _ascii_alnum(word: str) -> str:
+    """PFOCR's ``alphanumeric`` transform: letters a-z, A-Z and digits only."""
+    return re.sub(r"[^a-zA-Z0-9]", "", word)
+
+
+def _fold(word: str) -> str:
+    return "".join(ch for ch in word.casefold() if ch.isalnum())
+
+
+def _figure_terms(figure: Figure, resolver: Resolver) -> dict[str, str]:
+    """Folded chemical/disease word -> how a reason names it ("the chemical ADP (MeSH D000244 …)")."""
+    found: dict[str, str] = {}
+    for kind, mentions in (("chemical", figure.chemicals), ("disease", figure.diseases)):
+        for m in mentions:
+            key = _fold(m.label)
+            if key and key not in found:
+                found[key] = f"the {kind} {m.label}" + (f" ({_term_ids(m, resolver)})" if m.mesh or m.ontology_id
+                                                        else "")
+    return found
+
+
+def _term_ids(m: TermMention, resolver: Resolver) -> str:
+    parts = []
+    if m.mesh:
+        parts.append(_mesh_text(m.mesh, resolver, m.mesh_name))
+    if m.ontology_id:
+        parts.append(f"{m.ontology.upper()}:{m.ontology_id}" + (f" {m.ontology_name}" if m.ontology_name else ""))
+    return "; ".join(parts)
+
+
+def _mesh_text(mesh_id: str, resolver: Resolver, fallback: str = "") -> str:
+    term = resolver.mesh(mesh_id)
+    name = (term.name if term else None) or fallback
+    return f"MeSH {mesh_id}" + (f" {name}" if name else "")
+
+
+def flag_counts(flags: Iterable[tuple[Flag, ...]]) -> dict[str, int]:
+    """Mentions per flag code, in FLAGS order (a mention counts once per code)."""
+    counts = dict.fromkeys(FLAGS, 0)
+    for mention_flags in flags:
+        for code in dict.fromkeys(f.code for f in mention_flags):
+            counts[code] += 1
+    return counts
