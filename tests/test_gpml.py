@@ -82,6 +82,11 @@ def test_dialect_spelling(seed_pathways):
     assert {g.get("GroupId") for g in old.iter(f"{n13}Group")} == {
         d.get("GroupRef") for d in old.iter(f"{n13}DataNode") if d.get("GroupRef")}
     assert all(g.find(f"{n21}Graphics") is not None for g in new.iter(f"{n21}Group"))
+    # the FamPlex id under the same key in both dialects, never a Group Xref (libGPML cannot save that as 2013a)
+    fplx13 = [a.get("Value") for g in old.iter(f"{n13}Group") for a in g.iterfind(f"{n13}Attribute[@Key='fplx']")]
+    fplx21 = [p.get("value") for g in new.iter(f"{n21}Group") for p in g.iterfind(f"{n21}Property[@key='fplx']")]
+    assert fplx13 == fplx21 == [f.fplx_id for f in pathway.families]
+    assert new.find(f"{n21}Groups/{n21}Group/{n21}Xref") is None
     # the paper: Biopax publication in 2013a, Citation in 2021, reftext kept verbatim
     assert old.find(f"{n13}BiopaxRef").text == "cite"
     assert new.find(f"{n21}Citations/{n21}Citation/{n21}Xref").get("dataSource") in ("doi", "pmc")
@@ -187,23 +192,30 @@ def test_examples_are_current(seed_pathways):
     assert (folder / f"{pathway.figure.figid}.svg").read_bytes() == render_svg(EXPORTERS[0].to_bytes(pathway))
 
 
-def test_wikipathways_tools_convert_and_render(seed_pathways, tmp_path):
-    """gpml2pvjson (WikiPathways' converter) and pvjs (its renderer) open every seed; every gene is drawn."""
+def pvjs_texts(gpml: bytes, name: str) -> list[tuple[str, float]]:
+    """Every text pvjs draws for a GPML 2013a file (via gpml2pvjson, as WikiPathways does): (text, font size px)."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed; run .ci/install-node-tools on a machine with Node.js")
     if not ((TOOLS / "gpml2pvjson").exists() and (TOOLS / "pvjs").exists()):
         pytest.skip("gpml2pvjson/pvjs are not in .node-tools; run .ci/install-node-tools")
+    pvjson = subprocess.run([str(TOOLS / "gpml2pvjson"), "--id", f"https://pfocr.example/{name}",
+                             "--pathway-version", "0"], input=gpml, capture_output=True, timeout=60)
+    assert pvjson.returncode == 0 and b'"GeneProduct"' in pvjson.stdout, pvjson.stderr.decode()[-500:]
+    svg = subprocess.run([str(TOOLS / "pvjs")], input=pvjson.stdout, capture_output=True, timeout=60)
+    assert svg.returncode == 0, svg.stderr.decode()[-500:]
+    return [("".join(t.itertext()).strip(), float(t.get("font-size", "0").removesuffix("px")))
+            for t in etree.fromstring(svg.stdout).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_wikipathways_tools_convert_and_render(seed_pathways):
+    """gpml2pvjson (WikiPathways' converter) and pvjs (its renderer) open every seed: every gene and family
+    name is drawn, and nothing at a size no one can read (a group's own name came out at 1 px)."""
     for pathway in seed_pathways:
-        gpml = EXPORTERS[0].to_bytes(pathway)
-        pvjson = subprocess.run([str(TOOLS / "gpml2pvjson"), "--id", f"https://pfocr.example/{pathway.figure.figid}",
-                                 "--pathway-version", "0"], input=gpml, capture_output=True, timeout=60)
-        assert pvjson.returncode == 0 and b'"GeneProduct"' in pvjson.stdout, pvjson.stderr.decode()[-500:]
-        svg = subprocess.run([str(TOOLS / "pvjs")], input=pvjson.stdout, capture_output=True, timeout=60)
-        assert svg.returncode == 0, svg.stderr.decode()[-500:]
-        root = etree.fromstring(svg.stdout)
-        texts = {"".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")}
-        missing = {g.symbol for g in pathway.genes} - texts
+        drawn = pvjs_texts(EXPORTERS[0].to_bytes(pathway), pathway.figure.figid)
+        missing = ({g.symbol for g in pathway.genes} | {f.name for f in pathway.families}) - {t for t, _ in drawn}
         assert not missing, f"{pathway.figure.figid}: pvjs drew no {sorted(missing)}"
+        tiny = [(t, size) for t, size in drawn if size < 10]
+        assert not tiny, f"{pathway.figure.figid}: pvjs draws {tiny}"
 
 
 def test_corpus_converts_and_validates(corpus_dir):

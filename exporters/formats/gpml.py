@@ -5,7 +5,8 @@ symbol for other organisms; Xref NCBI Gene; the organism's nomenclature id
 (HGNC, MGI, RGD), HGNC symbol (human only), taxon, organism and, for a gene
 of another organism than the figure's, the reason to check it as
 Attributes/Properties; OCR word as ``Comment Source="OCR"``), FamPlex
-families as groups of member nodes with the family name shown, chemicals
+families as groups of member nodes with the family name as a Label and the
+FamPlex id as an Attribute/Property (libGPML saves both dialects), chemicals
 (Metabolite) with ChEBI Xrefs and diseases (Disease) with DOID Xrefs where
 the record has them, else MeSH (MeSH kept as an Attribute/Property), a title
 Label, the caption as description and the paper as a citation. The figure's
@@ -111,7 +112,6 @@ class _Label:
 @dataclass
 class _Group:
     id: str
-    name: str
     box: Box
     fplx: str | None
     words: tuple[str, ...]
@@ -205,7 +205,7 @@ def _content(pathway: Pathway) -> _Content:
                          TITLE_FONT, True, href=fig.figure_url))
     for family, frame, boxes in zip(pathway.families, layout.families, layout.members):
         gid = ids("fam", family.name)
-        groups.append(_Group(gid, family.name, frame, family.fplx_id, family.words))
+        groups.append(_Group(gid, frame, family.fplx_id, family.words))
         labels.append(_Label(ids("famlabel", family.name), family.name, _name_box(frame), 12, True, gid))
         for gene, box in zip(family.members, boxes):
             nodes.append(_gene_node(ids("m", f"{family.name}_{gene.entrez}"), gene, box, gid, family.words,
@@ -309,8 +309,9 @@ def _write_2013a(c: _Content) -> str:
                    f'    <Graphics {_box_2013a(lab.box)} ZOrder="{ZORDER["Label"]}"{weight} '
                    f'FontSize="{lab.font_size}" Valign="Middle" />\n  </Label>\n')
     for g in c.groups:
-        # Style None draws the group frame in PathVisio 3 (libGPML reads it as 2021 type "Group")
-        out.append(f'  <Group GroupId="{g.id}" GraphId="{g.id}_g" Style="None" TextLabel="{_a(g.name)}">\n')
+        # Style None draws the group frame in PathVisio 3 (libGPML reads it as 2021 type "Group"). No TextLabel:
+        # gpml2pvjson would give pvjs the group's name to draw at 1 px; the name is the group's own Label.
+        out.append(f'  <Group GroupId="{g.id}" GraphId="{g.id}_g" Style="None">\n')
         out += [f'    <Comment Source="OCR">{_t(w)}</Comment>\n' for w in g.words if clean(w).strip()]
         out += _attributes_2013a([("fplx", g.fplx)] if g.fplx else [], [], "    ")
         out.append("  </Group>\n")
@@ -386,11 +387,11 @@ def _write_2021(c: _Content) -> str:
     if c.groups:
         out.append("  <Groups>\n")
         for g in c.groups:
-            out.append(f'    <Group elementId="{g.id}" textLabel="{_a(g.name)}" type="Group">\n')
-            if g.fplx:
-                out.append(f'      <Xref identifier="{_a(g.fplx)}" dataSource="{_ds("fplx")}" />\n')
+            # FamPlex id as a Property: libGPML cannot save a Group Xref as 2013a. No textLabel: see _write_2013a
+            out.append(f'    <Group elementId="{g.id}" type="Group">\n')
             out.append(f'      <Graphics {_box_2021(g.box)} />\n')
             out += [f'      <Comment source="OCR">{_t(w)}</Comment>\n' for w in g.words if clean(w).strip()]
+            out += _properties_2021([("fplx", g.fplx)] if g.fplx else [], [], "      ")
             out.append("    </Group>\n")
         out.append("  </Groups>\n")
     if c.citation:
@@ -570,7 +571,7 @@ class Drawing:
     height: float
     nodes: list[dict] = field(default_factory=list)  # id, label, type, prefix, ident, box, group, dashed
     labels: list[dict] = field(default_factory=list)  # text, box, bold, size, group
-    groups: dict[str, dict] = field(default_factory=dict)  # id -> name, box (None in 2013a), fplx
+    groups: dict[str, dict] = field(default_factory=dict)  # id -> name (TextLabel, else its Label), box, fplx
 
 
 def _prefix_of(database: str) -> str:
@@ -605,7 +606,7 @@ def read_gpml(data: bytes) -> Drawing:
     for el in root.iter(f"{ns}Group"):
         gid = el.get("GroupId") if old else el.get("elementId")
         fplx = ([a.get("Value") for a in el.iterfind(f"{ns}Attribute") if a.get("Key") == _key_2013a("fplx")]
-                if old else [x.get("identifier") for x in el.iterfind(f"{ns}Xref")])
+                if old else [p.get("value") for p in el.iterfind(f"{ns}Property") if p.get("key") == _ds("fplx")])
         drawing.groups[gid] = {"name": el.get(A("TextLabel")) or "", "box": None if old else box(el),
                                "fplx": fplx[0] if fplx else None}
     for el in root.iter(f"{ns}DataNode"):
@@ -621,6 +622,10 @@ def read_gpml(data: bytes) -> Drawing:
         drawing.labels.append({"text": el.get(A("TextLabel")), "box": box(el), "group": el.get(A("GroupRef")),
                                "bold": g is not None and g.get(A("FontWeight")) == "Bold",
                                "size": float(g.get(A("FontSize"), 12)) if g is not None else 12.0})
+    for lab in drawing.labels:  # a group without a TextLabel (ours) is named by its own Label
+        group = drawing.groups.get(lab["group"])
+        if group is not None and not group["name"]:
+            group["name"] = lab["text"] or ""
     for gid, group in drawing.groups.items():  # 2013a groups have no Graphics: enclose their members
         if group["box"] is None:
             inside = [i["box"] for i in drawing.nodes + drawing.labels if i["group"] == gid and i["box"]]
