@@ -2,11 +2,14 @@
 
 NDEx answers 201 even to a file it will later reject, so after each upload
 the network summary is polled until ``completed`` and its ``errorMessage``
-(if any) is reported. Credentials come from ``NDEX_USERNAME`` /
-``NDEX_PASSWORD`` or ``~/.netrc`` (machine = the server's host name), never
-from the command line, and are never printed. A manifest (figid → network
-UUID) makes a re-run update the networks it created instead of adding
-duplicates.
+(if any) is reported, and so are its ``warnings`` (what NDEx dropped while
+converting the file, e.g. a style mapping it could not parse). NDEx answers
+401 both to refused credentials (the batch stops) and to a network the
+account may not change (that file fails, the batch goes on). Credentials
+come from ``NDEX_USERNAME`` / ``NDEX_PASSWORD`` or ``~/.netrc`` (machine =
+the server's host name), never from the command line, and are never printed.
+A manifest (figid → network UUID) makes a re-run update the networks it
+created instead of adding duplicates.
 """
 
 from __future__ import annotations
@@ -36,15 +39,22 @@ T = TypeVar("T")
 
 
 class UploadError(Exception):
-    """One figure could not be uploaded; the batch goes on. ``uuid``: the network, if NDEx made one."""
+    """One figure could not be uploaded; the batch goes on. ``uuid``: the network, if NDEx made one;
+    ``status``: the HTTP status NDEx answered, if any."""
 
-    def __init__(self, message: str, uuid: str | None = None) -> None:
+    def __init__(self, message: str, uuid: str | None = None, status: int | None = None) -> None:
         super().__init__(message)
-        self.uuid = uuid
+        self.uuid, self.status = uuid, status
 
 
 class CredentialsError(Exception):
     """No credentials, or the server refused them; the batch stops."""
+
+
+# What NDEx's BasicAuthenticationFilter answers (401) when it refuses the login itself; any other 401 is
+# about one network or network set ("You do not have write permissions for this network.").
+_REFUSED_LOGIN = re.compile(r"Invalid password for user|User .* is not known|Failed to authenticate user"
+                            r"|No credentials to authenticate|denied access to a resource")
 
 
 def register(subparsers: Any) -> None:
@@ -97,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
             failed.append(figid)
             print(f"{figid}: FAILED: {_scrub(str(exc), password)}", file=sys.stderr)
             uuid, action = exc.uuid, None
+        for warning in uploader.warnings.pop(uuid, []) if uuid else []:
+            print(f"{figid}: NDEx warns: {_scrub(warning, password)}", file=sys.stderr)
         if uuid:
             manifest["networks"][figid] = uuid
             write_atomic(manifest_path, _manifest_bytes(manifest))
@@ -137,6 +149,7 @@ class Uploader:
 
     def __init__(self, client: Any, visibility: str | None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.client, self.visibility, self.sleep = client, visibility, sleep
+        self.warnings: dict[str, list[str]] = {}  # network UUID -> what NDEx warned about while loading it
 
     def upload(self, path: Path, uuid: str | None) -> tuple[str, str]:
         """(network UUID, "created" | "updated"); UploadError(message, uuid or None) on failure."""
@@ -148,6 +161,11 @@ class Uploader:
                 self.retry(lambda: self._update(data, uuid, cx2))
             except _Gone:
                 uuid = None
+            except UploadError as exc:
+                if exc.status == 401:
+                    raise UploadError(f"{exc} (the manifest's network {uuid} belongs to another account: remove it "
+                                      "from the manifest to create a new one)") from None
+                raise
         if not uuid:
             action = "created"
             url = self.retry(lambda: self._create(data, cx2))
@@ -156,6 +174,7 @@ class Uploader:
                 raise UploadError(f"NDEx answered {str(url)[:200]!r} instead of a network URL")
         try:
             summary = self.wait(uuid)
+            self.warnings[uuid] = [str(w) for w in summary.get("warnings") or []]
             if summary.get("errorMessage"):
                 raise UploadError(f"NDEx rejected the network {uuid}: {summary['errorMessage']}")
             if self.visibility and action == "updated":
@@ -207,14 +226,14 @@ class Uploader:
                 raise
             except Exception as exc:  # ndex2 raises requests errors and NDExError subclasses
                 status = _status(exc)
-                if status == 401 or type(exc).__name__ == "NDExUnauthorizedError":
+                if status == 401 and _REFUSED_LOGIN.search(_message(exc)):
                     raise CredentialsError("NDEx refused the credentials (HTTP 401 Unauthorized): check "
                                            "NDEX_USERNAME / NDEX_PASSWORD or ~/.netrc") from None
-                transient = status is None and _is_connection_error(exc) or (status or 0) >= 500
+                transient = status is None and _is_connection_error(exc) or (status or 0) >= 500 and status != 501
                 if not transient or attempt == len(RETRY_DELAYS):
                     reason = f"HTTP {status}" if status else type(exc).__name__
                     tries = f" after {attempt + 1} attempts" if attempt else ""
-                    raise UploadError(f"{reason}{tries}: {_short(exc)}") from None
+                    raise UploadError(f"{reason}{tries}: {_message(exc)}", status=status) from None
                 self.sleep(RETRY_DELAYS[attempt])
         raise AssertionError("unreachable")
 
@@ -223,13 +242,33 @@ class _Gone(Exception):
     """The manifest's network no longer exists on the server."""
 
 
+def _response(exc: BaseException) -> Any:
+    """The HTTP response behind a requests error, or behind the ndex2 error raised while handling one."""
+    for error in (exc, exc.__context__):
+        response = getattr(error, "response", None)
+        if response is not None and getattr(response, "status_code", None):
+            return response
+    return None
+
+
 def _status(exc: BaseException) -> int | None:
     """HTTP status of a requests or ndex2 error, None for connection-level errors."""
-    response = getattr(exc, "response", None)
-    if response is not None and getattr(response, "status_code", None):
+    response = _response(exc)
+    if response is not None:
         return int(response.status_code)
     match = re.match(r"Caught (\d{3}) from server", str(exc))
     return int(match.group(1)) if match else None
+
+
+def _message(exc: BaseException) -> str:
+    """NDEx's own message (the ``message`` of its JSON error object) when there is one, else the error's text."""
+    response = _response(exc)
+    text = response.text if response is not None else str(exc).split(" from server: ", 1)[-1]
+    try:
+        message = json.loads(text).get("message")
+    except (ValueError, AttributeError):
+        message = None
+    return _short(message or text or str(exc))
 
 
 def _is_connection_error(exc: BaseException) -> bool:
@@ -241,8 +280,8 @@ def _is_connection_error(exc: BaseException) -> bool:
                          str(exc)))
 
 
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+def _short(text: str) -> str:
+    text = " ".join(text.split())
     return text[:300] + ("…" if len(text) > 300 else "")
 
 

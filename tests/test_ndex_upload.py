@@ -1,4 +1,4 @@
-"""upload-ndex against a local NDEx stand-in, through the real ndex2 client."""
+"""upload-ndex against a local NDEx stand-in (tests/ndex_server.py), through the real ndex2 client."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from exporters.writing import write_atomic  # noqa: E402
 from ndex_server import NdexServer  # noqa: E402
 
 USER, PASSWORD = "pfocr-bot", "s3cret-Pa55word"
+OTHER, OTHER_PASSWORD = "someone-else", "0ther-Pa55word"
 
 
 @pytest.fixture
 def server():
-    with NdexServer({USER: PASSWORD}) as srv:
+    with NdexServer({USER: PASSWORD, OTHER: OTHER_PASSWORD}) as srv:
         yield srv
 
 
@@ -50,34 +51,83 @@ def upload(*argv: str) -> int:
     return args.handler(args)
 
 
-def test_seeds_upload_and_load_without_error(server, outdir, seed_pathways, capsys):
+def aspect(doc, name):
+    return [e for fragment in doc for e in fragment.get(name, [])]
+
+
+def manifest(folder):
+    return json.loads((folder / ndex_upload.MANIFEST_NAME).read_text())["networks"]
+
+
+def test_seeds_upload_and_load_without_error_or_warning(server, outdir, seed_pathways, capsys):
     assert upload(str(outdir / "cx"), "--server", server.url, "--visibility", "PUBLIC") == 0
     assert upload(str(outdir / "cx2"), "--server", server.url) == 0
-    out = capsys.readouterr().out
-    assert out.count(": created ") == 2 * len(seed_pathways)
+    captured = capsys.readouterr()
+    assert captured.out.count(": created ") == 2 * len(seed_pathways)
+    assert "NDEx warns" not in captured.err
     assert len(server.networks) == 2 * len(seed_pathways)
     for network in server.networks.values():
         summary = network["summary"]
         assert summary["completed"] and summary["isValid"] and "errorMessage" not in summary
-        assert summary["nodeCount"] > 0 and summary["hasLayout"]
+        assert summary["warnings"] == [] and summary["nodeCount"] > 0 and summary["hasLayout"]
     posted = [p for m, p in server.requests if m == "POST"]
     assert sum(p == "/v2/network?visibility=PUBLIC" for p in posted) == len(seed_pathways)
     assert sum(p == "/v3/networks" for p in posted) == len(seed_pathways)
-    manifest = json.loads((outdir / "cx" / ndex_upload.MANIFEST_NAME).read_text())
-    assert manifest["server"] == server.url
-    assert sorted(manifest["networks"]) == sorted(p.figure.figid for p in seed_pathways)
+    assert json.loads((outdir / "cx" / ndex_upload.MANIFEST_NAME).read_text())["server"] == server.url
+    assert sorted(manifest(outdir / "cx")) == sorted(p.figure.figid for p in seed_pathways)
 
 
-def test_rerun_updates_instead_of_duplicating(server, outdir, seed_pathways, capsys):
+def test_ndex_converts_our_cx1_to_the_style_of_our_cx2(server, outdir, seed_pathways):
+    """NDEx derives CX2 from an uploaded CX1 (what Cytoscape Web and the v3 API serve): every style mapping
+    survives the conversion and the family names are placed as in our own .cx2."""
     assert upload(str(outdir / "cx"), "--server", server.url) == 0
-    first = json.loads((outdir / "cx" / ndex_upload.MANIFEST_NAME).read_text())["networks"]
-    assert upload(str(outdir / "cx"), "--server", server.url, "--networkset", "set-1") == 0
-    out = capsys.readouterr().out
-    assert out.count(": updated ") == len(seed_pathways)
+    for figid, uuid in manifest(outdir / "cx").items():
+        converted = server.networks[uuid]["cx2"]
+        ours = json.loads((outdir / "cx2" / f"{figid}.cx2").read_bytes())
+        style = aspect(converted, "visualProperties")[0]
+        assert set(style["nodeMapping"]) == set(aspect(ours, "visualProperties")[0]["nodeMapping"]) | {"NODE_TOOLTIP"}
+        positions = {b["id"]: b["v"]["NODE_LABEL_POSITION"] for b in aspect(converted, "nodeBypasses")
+                     if "NODE_LABEL_POSITION" in b["v"]}
+        assert positions == {b["id"]: b["v"]["NODE_LABEL_POSITION"] for b in aspect(ours, "nodeBypasses")
+                             if "NODE_LABEL_POSITION" in b["v"]}
+        assert [n["v"]["name"] for n in aspect(converted, "nodes")] == [n["v"]["name"] for n in aspect(ours, "nodes")]
+
+
+@pytest.mark.parametrize("value, dropped", [("N,N,c,0.00,3.00", True), ("N,,N,,c,,0.00,,3.00", False)],
+                         ids=["unescaped", "escaped"])
+def test_a_mapping_ndex_cannot_parse_is_dropped_and_reported(server, outdir, value, dropped, capsys):
+    """Issue 13 item 1 as NDEx shows it: an unescaped comma in a DISCRETE mapping value makes NDEx's
+    CX1 -> CX2 conversion drop the mapping and warn on the network; upload-ndex passes the warning on."""
+    path = sorted((outdir / "cx").glob("*.cx"))[0]
+    doc = json.loads(path.read_bytes())
+    defaults = next(e for e in aspect(doc, "cyVisualProperties") if e["properties_of"] == "nodes:default")
+    defaults["mappings"]["NODE_LABEL_POSITION"] = {
+        "type": "DISCRETE", "definition": f"COL=type,T=string,K=0=proteinfamily,V=0={value}"}
+    path.write_text(json.dumps(doc))
+    assert upload(str(path), "--server", server.url) == 0
+    err = capsys.readouterr().err
+    (network,) = server.networks.values()
+    mappings = aspect(network["cx2"], "visualProperties")[0]["nodeMapping"]
+    if dropped:
+        assert f"{path.stem}: NDEx warns: Corrupted data found in DISCRETE mapping on NODE_LABEL_POSITION" in err
+        assert "Failed to parse mapping segment 'N'" in err and "NODE_LABEL_POSITION" not in mappings
+    else:
+        assert "NDEx warns" not in err
+        assert mappings["NODE_LABEL_POSITION"]["definition"]["map"][0]["vp"]["VERTICAL_ANCHOR"] == "top"
+
+
+@pytest.mark.parametrize("status", [204, 201], ids=["void-204", "documented-201"])
+def test_rerun_updates_instead_of_duplicating(server, outdir, seed_pathways, status, capsys):
+    server.update_status = status
+    networkset = server.add_networkset(USER)
+    assert upload(str(outdir / "cx"), "--server", server.url) == 0
+    first = manifest(outdir / "cx")
+    assert upload(str(outdir / "cx"), "--server", server.url, "--networkset", networkset) == 0
+    assert capsys.readouterr().out.count(": updated ") == len(seed_pathways)
     assert len(server.networks) == len(seed_pathways)
-    assert json.loads((outdir / "cx" / ndex_upload.MANIFEST_NAME).read_text())["networks"] == first
+    assert manifest(outdir / "cx") == first
     assert sum(m == "PUT" and p.startswith("/v2/network/") for m, p in server.requests) == len(seed_pathways)
-    assert sorted(server.networksets["set-1"]) == sorted(first.values())
+    assert sorted(server.networksets[networkset]["members"]) == sorted(first.values())
 
 
 def test_server_rejection_is_reported_and_batch_goes_on(server, outdir, capsys):
@@ -96,16 +146,68 @@ def test_server_rejection_is_reported_and_batch_goes_on(server, outdir, capsys):
     rejected = [n for n in server.networks.values() if n["summary"].get("errorMessage")]
     assert len(rejected) == 1 and rejected[0]["summary"]["visibility"] == "PRIVATE"
     # the rejected network is in the manifest, so fixing the file and re-running updates it
-    assert "AAA_broken" in json.loads((outdir / "cx" / ndex_upload.MANIFEST_NAME).read_text())["networks"]
+    assert "AAA_broken" in manifest(outdir / "cx")
 
 
-def test_wrong_password_is_a_clear_error_without_the_password(server, outdir, monkeypatch, capsys):
-    monkeypatch.setenv("NDEX_PASSWORD", "wrong-" + PASSWORD)
+@pytest.mark.parametrize("username, password", [(USER, "wrong-" + PASSWORD), ("nobody", PASSWORD)],
+                         ids=["wrong-password", "unknown-user"])
+def test_refused_login_stops_the_batch_without_printing_the_password(server, outdir, monkeypatch, capsys,
+                                                                    username, password):
+    monkeypatch.setenv("NDEX_USERNAME", username)
+    monkeypatch.setenv("NDEX_PASSWORD", password)
     assert upload(str(outdir / "cx"), "--server", server.url) == 2
     captured = capsys.readouterr()
     assert "NDEx refused the credentials (HTTP 401" in captured.err
-    assert PASSWORD not in captured.out + captured.err
+    assert password not in captured.out + captured.err
     assert not server.networks
+    assert sum(m == "POST" for m, _ in server.requests) == 1  # stopped at the first refusal
+
+
+def test_a_network_of_another_account_fails_alone(server, outdir, seed_pathways, monkeypatch, capsys):
+    """NDEx answers 401 for a network the account may not write, too: that file fails, the rest upload."""
+    assert upload(str(outdir / "cx"), "--server", server.url) == 0
+    theirs = sorted(manifest(outdir / "cx"))[0]
+    server.networks[manifest(outdir / "cx")[theirs]]["owner"] = OTHER
+    capsys.readouterr()
+    assert upload(str(outdir / "cx"), "--server", server.url) == 1
+    captured = capsys.readouterr()
+    assert f"{theirs}: FAILED: HTTP 401: You do not have write permissions for this network." in captured.err
+    assert "belongs to another account" in captured.err and "refused the credentials" not in captured.err
+    assert captured.out.count(": updated ") == len(seed_pathways) - 1
+
+
+def test_a_network_set_of_another_account_is_reported(server, outdir, capsys):
+    networkset = server.add_networkset(OTHER)
+    assert upload(str(outdir / "cx"), "--server", server.url, "--networkset", networkset) == 1
+    captured = capsys.readouterr()
+    assert f"could not add networks to set {networkset}: HTTP 401: Signed in user is not the owner" in captured.err
+    assert "refused the credentials" not in captured.err and not server.networksets[networkset]["members"]
+
+
+def test_transient_503_is_retried(server, outdir):
+    server.fail_next["POST /v2/network"] = [503, 503]
+    server.fail_next["GET /v2/network/"] = [502]
+    one = sorted((outdir / "cx").glob("*.cx"))[:1]
+    assert upload(str(one[0]), "--server", server.url) == 0
+    assert sum(m == "POST" for m, _ in server.requests) == 3
+    assert len(server.networks) == 1
+
+
+def test_persistent_5xx_gives_up_and_reports(server, outdir, capsys):
+    server.fail_next["POST /v3/networks"] = [500] * 10
+    one = sorted((outdir / "cx2").glob("*.cx2"))[:1]
+    assert upload(str(one[0]), "--server", server.url) == 1
+    assert "FAILED: HTTP 500 after 4 attempts: Server is busy" in capsys.readouterr().err
+
+
+def test_not_implemented_is_not_retried(server, outdir, capsys):
+    """Newer NDEx servers answer 501 for network sets (replaced by folders): one try, then a clear report."""
+    networkset = server.add_networkset(USER)
+    server.fail_next["POST /v2/networkset/"] = [501] * 10
+    one = sorted((outdir / "cx").glob("*.cx"))[:1]
+    assert upload(str(one[0]), "--server", server.url, "--networkset", networkset) == 1
+    assert f"could not add networks to set {networkset}: HTTP 501" in capsys.readouterr().err
+    assert sum(p.startswith("/v2/networkset/") for _, p in server.requests) == 1
 
 
 def test_missing_credentials_and_netrc(server, outdir, monkeypatch, tmp_path, capsys):
@@ -119,19 +221,3 @@ def test_missing_credentials_and_netrc(server, outdir, monkeypatch, tmp_path, ca
     (home / ".netrc").chmod(0o600)
     assert upload(str(outdir / "cx"), "--server", server.url) == 0
     assert PASSWORD not in "".join(capsys.readouterr())
-
-
-def test_transient_503_is_retried(server, outdir, capsys):
-    server.fail_next["POST /v2/network"] = [503, 503]
-    server.fail_next["GET /v2/network/"] = [502]
-    one = sorted((outdir / "cx").glob("*.cx"))[:1]
-    assert upload(str(one[0]), "--server", server.url) == 0
-    assert sum(m == "POST" for m, _ in server.requests) == 3
-    assert len(server.networks) == 1
-
-
-def test_persistent_5xx_gives_up_and_reports(server, outdir, capsys):
-    server.fail_next["POST /v3/networks"] = [500] * 10
-    one = sorted((outdir / "cx2").glob("*.cx2"))[:1]
-    assert upload(str(one[0]), "--server", server.url) == 1
-    assert "FAILED: HTTP 500 after 4 attempts" in capsys.readouterr().err
