@@ -85,6 +85,7 @@ def test_ndex_converts_our_cx1_to_the_style_of_our_cx2(server, outdir, seed_path
         converted = server.networks[uuid]["cx2"]
         ours = json.loads((outdir / "cx2" / f"{figid}.cx2").read_bytes())
         style = aspect(converted, "visualProperties")[0]
+        # NDEx carries CX1's NODE_TOOLTIP over (cx1CarryOverVPNames); CX2 styles have no portable tooltip
         assert set(style["nodeMapping"]) == set(aspect(ours, "visualProperties")[0]["nodeMapping"]) | {"NODE_TOOLTIP"}
         positions = {b["id"]: b["v"]["NODE_LABEL_POSITION"] for b in aspect(converted, "nodeBypasses")
                      if "NODE_LABEL_POSITION" in b["v"]}
