@@ -6,10 +6,14 @@ default) or any SPARQL 1.1 Graph Store HTTP Protocol server (``--endpoint
 URL``: Oxigraph ``/store``, Fuseki ``/DATASET/data``, Virtuoso
 ``/sparql-graph-crud-auth``). Each file becomes one named graph (one per
 figure for ``biopax`` output), or ``--graph IRI`` puts them all in one.
-Loading replaces a graph, so reloading never duplicates triples. HTTP auth
-comes from the environment only: ``PFOCR_SPARQL_USER``,
-``PFOCR_SPARQL_PASSWORD`` and ``PFOCR_SPARQL_AUTH`` (``basic``, the
-default, or ``digest``).
+Loading replaces a graph, so reloading never duplicates triples; every file
+is parsed before any graph changes, so a bad file leaves the store as it was.
+RDF/XML with a DOCTYPE (entity declarations) is refused unread. A server
+graph counts as loaded only when the server answered its PUT with 2xx;
+redirects are not followed. HTTP auth comes from the environment only:
+``PFOCR_SPARQL_USER``, ``PFOCR_SPARQL_PASSWORD`` and ``PFOCR_SPARQL_AUTH``
+(``basic``, the default, or ``digest``), and goes to the endpoint's own
+origin only.
 
 ``query`` runs SPARQL against an embedded store over the union of its
 graphs, with the usual prefixes (bp, wp, dc, dcterms, ...) predeclared as
@@ -20,20 +24,28 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
+import http.client
+import mmap
 import os
+import re
+import secrets
 import sys
-import urllib.error
+import tempfile
 import urllib.parse
-import urllib.request
+from collections import deque
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from .formats.rdf_common import xml_declaration_problem
 from .identifiers import VOCABULARIES
 
 DEFAULT_STORE = "pfocr-store"
 DEFAULT_GRAPH_BASE = "https://pfocr.wikipathways.org/biopax/graph/"  # under the biopax format's default base
 SUFFIXES = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 MEDIA_TYPES = {"RDF_XML": "application/rdf+xml", "TURTLE": "text/turtle", "N_TRIPLES": "application/n-triples"}
+DEFAULT_TIMEOUT = 60.0  # seconds a server may stay silent during one request
 BULK_BYTES = 4 << 20  # larger files go through Oxigraph's bulk loader (3x faster, not transactional)
 QUERY_PREFIXES = {**VOCABULARIES, "fn": "http://www.w3.org/2005/xpath-functions#"}  # predeclared, as WikiPathways' endpoint does
 
@@ -63,6 +75,8 @@ def register(subparsers: Any) -> None:
                       help=f"prefix of per-file graph names (default: {DEFAULT_GRAPH_BASE})")
     load.add_argument("--graph-param", default="graph",
                       help="query parameter that names the graph (default: graph; older Virtuoso: graph-uri)")
+    load.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                      help=f"give up on a server silent this long within one request (default: {DEFAULT_TIMEOUT:g})")
     load.set_defaults(handler=_load_command)
 
     query = subparsers.add_parser(
@@ -77,6 +91,13 @@ def register(subparsers: Any) -> None:
     query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
     query.add_argument("--store", metavar="DIR", default=DEFAULT_STORE, help=f"store folder (default: {DEFAULT_STORE})")
     query.set_defaults(handler=_query_command)
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text}: not a number of seconds above 0")
+    return value
 
 
 def rdf_files(paths: list[str]) -> list[Path]:
@@ -100,10 +121,32 @@ def graph_names(files: list[Path], graph: str | None, graph_base: str) -> list[t
     return [(f, graph or graph_base + urllib.parse.quote(f.name[: -len(f.suffix)], safe="")) for f in files]
 
 
-def load_store(directory: str | os.PathLike[str], plan: list[tuple[Path, str]]) -> int:
-    """Load into an embedded Oxigraph store, replacing each graph; returns the store's quad count."""
+def check_file(path: Path) -> None:
+    """Read a file through the RDF parser, keeping nothing, so that a bad file fails before any
+    graph changes. RDF/XML with a DOCTYPE is refused before any parser sees it."""
     import pyoxigraph as ox
 
+    syntax = SUFFIXES[path.suffix]
+    try:
+        if syntax == "RDF_XML":
+            with path.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else nullcontext(b"") as data:
+                    refused = xml_declaration_problem(data)
+            if refused:
+                raise LoadError(f"{path}: {refused}")
+        deque(ox.parse(path=str(path), format=getattr(ox.RdfFormat, syntax)), maxlen=0)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise LoadError(f"{path}: {exc}") from exc
+
+
+def load_store(directory: str | os.PathLike[str], plan: list[tuple[Path, str]]) -> int:
+    """Load into an embedded Oxigraph store, replacing each graph once every file has parsed;
+    returns the store's quad count."""
+    import pyoxigraph as ox
+
+    for path, _ in plan:
+        check_file(path)
     store = ox.Store(str(directory))
     cleared: set[str] = set()
     for path, graph in plan:
@@ -122,50 +165,218 @@ def load_store(directory: str | os.PathLike[str], plan: list[tuple[Path, str]]) 
     return len(store)
 
 
-def _auth_header() -> dict[str, str]:
-    user, password = os.environ.get("PFOCR_SPARQL_USER"), os.environ.get("PFOCR_SPARQL_PASSWORD", "")
-    if not user or os.environ.get("PFOCR_SPARQL_AUTH", "basic").lower() != "basic":
-        return {}
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
-
-
-def _opener(endpoint: str) -> urllib.request.OpenerDirector:
+def _credentials() -> tuple[str, str, str] | None:
+    """(user, password, "basic" or "digest") from the environment, or None."""
     user = os.environ.get("PFOCR_SPARQL_USER")
-    if user and os.environ.get("PFOCR_SPARQL_AUTH", "basic").lower() == "digest":
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, endpoint, user, os.environ.get("PFOCR_SPARQL_PASSWORD", ""))
-        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
-    return urllib.request.build_opener()
+    if not user:
+        return None
+    scheme = os.environ.get("PFOCR_SPARQL_AUTH", "basic").lower()
+    if scheme not in ("basic", "digest"):
+        raise LoadError(f"PFOCR_SPARQL_AUTH={scheme!r}: use basic or digest")
+    return user, os.environ.get("PFOCR_SPARQL_PASSWORD", ""), scheme
 
 
-def push(endpoint: str, plan: list[tuple[Path, str]], graph_param: str = "graph") -> int:
-    """Send files to a Graph Store Protocol server: PUT replaces each graph, POST appends the
-    further files of a shared graph. Returns the number of requests made."""
-    opener, headers = _opener(endpoint), _auth_header()
-    started: set[str] = set()
-    for path, graph in plan:
-        method = "POST" if graph in started else "PUT"
-        started.add(graph)
-        sep = "&" if "?" in endpoint else "?"
-        url = f"{endpoint}{sep}{urllib.parse.urlencode({graph_param: graph})}"
-        request = urllib.request.Request(url, data=path.read_bytes(), method=method, headers={
-            **headers, "Content-Type": MEDIA_TYPES[SUFFIXES[path.suffix]]})
+_DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+_DIGEST_HASHES = {"MD5": "md5", "MD5-SESS": "md5", "SHA-256": "sha256", "SHA-256-SESS": "sha256"}
+
+
+def digest_challenge(headers: list[str]) -> dict[str, str] | None:
+    """The parameters of the Digest challenge among WWW-Authenticate header values, or None."""
+    for header in headers:
+        if header[:7].lower() == "digest ":
+            return {k.lower(): re.sub(r"\\(.)", r"\1", quoted) if quoted else bare
+                    for k, quoted, bare in _DIGEST_PARAM.findall(header[7:])}
+    return None
+
+
+def digest_authorization(challenge: dict[str, str], method: str, target: str, user: str, password: str,
+                         count: int) -> str:
+    """The Authorization header answering a Digest challenge (RFC 7616, qop=auth or none)."""
+    algorithm = challenge.get("algorithm", "MD5")
+    name = _DIGEST_HASHES.get(algorithm.upper())
+    qops = {q.strip() for q in challenge.get("qop", "").split(",") if q.strip()}
+    if name is None or (qops and "auth" not in qops):
+        raise LoadError(f"digest with algorithm={algorithm} qop={challenge.get('qop')} is not supported")
+
+    def h(text: str) -> str:
+        return hashlib.new(name, text.encode()).hexdigest()
+
+    realm, nonce, cnonce, nc = challenge.get("realm", ""), challenge.get("nonce", ""), secrets.token_hex(8), f"{count:08x}"
+    ha1 = h(f"{user}:{realm}:{password}")
+    if algorithm.upper().endswith("-SESS"):
+        ha1 = h(f"{ha1}:{nonce}:{cnonce}")
+    ha2 = h(f"{method}:{target}")
+    fields = {"username": user, "realm": realm, "nonce": nonce, "uri": target, "algorithm": algorithm}
+    if qops:
+        fields.update(response=h(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"), qop="auth", nc=nc, cnonce=cnonce)
+    else:
+        fields["response"] = h(f"{ha1}:{nonce}:{ha2}")
+    if "opaque" in challenge:
+        fields["opaque"] = challenge["opaque"]
+    quoted = {k: '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for k, v in fields.items()}
+    return "Digest " + ", ".join(f"{k}={v if k in ('algorithm', 'qop', 'nc') else quoted[k]}" for k, v in fields.items())
+
+
+class GraphStore:
+    """A Graph Store Protocol endpoint. Requests go to its own origin only and are never
+    redirected, so credentials cannot leave it; Digest is answered from a bodiless HEAD probe's
+    challenge, so a large body is sent once, already authenticated (Virtuoso resets the
+    connection when a body comes before its challenge); each request waits ``timeout`` seconds
+    at most for the server."""
+
+    def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        url = urllib.parse.urlsplit(endpoint)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise LoadError(f"{endpoint}: not an http:// or https:// URL")
+        if url.username is not None or url.password is not None:
+            raise LoadError("credentials in the endpoint URL are refused: set PFOCR_SPARQL_USER and "
+                            "PFOCR_SPARQL_PASSWORD instead")
+        self.endpoint, self.url, self.timeout = endpoint, url, timeout
+        self.credentials = _credentials()
+        self.challenge: dict[str, str] | None = None
+        self.count = 0  # requests made with the current Digest nonce
+
+    @property
+    def basic_in_clear(self) -> bool:
+        """Basic credentials would travel unencrypted (plain http)."""
+        return self.url.scheme == "http" and self.credentials is not None and self.credentials[2] == "basic"
+
+    def target(self, graph: str, graph_param: str) -> str:
+        """Request target (path and query) naming a graph."""
+        query = "&".join(q for q in (self.url.query, urllib.parse.urlencode({graph_param: graph})) if q)
+        return f"{self.url.path or '/'}?{query}"
+
+    def scrub(self, text: str) -> str:
+        """Server text fit to print: markup and credentials removed, one line, 300 characters at most."""
+        text = re.sub(r"(?i)(authorization\s*[:=]\s*)[^\r\n]*", r"\1***", re.sub(r"<[^>]*>", " ", text))
+        if self.credentials:
+            user, password, _ = self.credentials
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            for secret in sorted({password, token, urllib.parse.quote(password, safe="")} - {""}, key=len, reverse=True):
+                text = text.replace(secret, "***")
+        text = " ".join(text.split())
+        return text if len(text) <= 300 else text[:300] + "..."
+
+    def _authorization(self, method: str, target: str) -> dict[str, str]:
+        if self.credentials is None:
+            return {}
+        user, password, scheme = self.credentials
+        if scheme == "basic":
+            return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+        if self.challenge is None:
+            return {}
+        self.count += 1
+        return {"Authorization": digest_authorization(self.challenge, method, target, user, password, self.count)}
+
+    def _exchange(self, method: str, target: str, headers: dict[str, str],
+                  body: IO[bytes] | None = None, length: int = 0) -> tuple[http.client.HTTPResponse, bytes]:
+        """One request on a fresh connection; (response, the start of its body)."""
+        kind = http.client.HTTPSConnection if self.url.scheme == "https" else http.client.HTTPConnection
+        conn = kind(self.url.hostname, self.url.port, timeout=self.timeout)
         try:
-            with opener.open(request, timeout=600) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(300).decode("utf-8", "replace").strip()
-            raise LoadError(f"{path}: {method} {url}: HTTP {exc.code} {exc.reason}: {detail}") from exc
-        except urllib.error.URLError as exc:
-            raise LoadError(f"{endpoint}: {exc.reason}") from exc
-    return len(plan)
+            try:
+                conn.putrequest(method, target, skip_accept_encoding=True)
+                for name, value in {**headers, "Content-Length": str(length)}.items():
+                    conn.putheader(name, value)
+                conn.endheaders()
+                while body is not None and (chunk := body.read(1 << 16)):
+                    conn.send(chunk)
+            except (BrokenPipeError, ConnectionResetError) as sent:
+                try:  # the server may have answered (then closed) before reading the body
+                    response = conn.getresponse()
+                except OSError:
+                    raise sent from None
+            else:
+                response = conn.getresponse()
+            return response, response.read(4096)
+        finally:
+            conn.close()
+
+    def _probe(self, target: str) -> None:
+        """Learn the Digest challenge from a HEAD request, which carries no body."""
+        response, _ = self._exchange("HEAD", target, {})
+        if 300 <= response.status < 400:
+            raise self._refusal("HEAD", target, response, b"")
+        self.challenge, self.count = digest_challenge(response.headers.get_all("WWW-Authenticate") or []), 0
+
+    def put(self, target: str, body: IO[bytes], length: int, media_type: str) -> None:
+        """PUT a graph; returns only when the server confirmed it with a 2xx status."""
+        digest = self.credentials is not None and self.credentials[2] == "digest"
+        try:
+            if digest and self.challenge is None:
+                self._probe(target)
+            for attempt in (1, 2):
+                body.seek(0)
+                headers = {**self._authorization("PUT", target), "Content-Type": media_type}
+                response, detail = self._exchange("PUT", target, headers, body, length)
+                challenge = digest_challenge(response.headers.get_all("WWW-Authenticate") or [])
+                if response.status == 401 and digest and challenge and attempt == 1:
+                    self.challenge, self.count = challenge, 0  # stale or first challenge: answer it once
+                    continue
+                if not 200 <= response.status < 300:
+                    raise self._refusal("PUT", target, response, detail)
+                return
+        except TimeoutError as exc:
+            raise LoadError(f"{self.endpoint}: no answer within {self.timeout:g} s (--timeout)") from exc
+        except ConnectionRefusedError as exc:
+            raise LoadError(f"{self.endpoint}: connection refused") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise LoadError(f"{self.endpoint}: {self.scrub(str(exc)) or type(exc).__name__}") from exc
+
+    def _refusal(self, method: str, target: str, response: http.client.HTTPResponse, detail: bytes) -> LoadError:
+        where = f"{method} {urllib.parse.unquote(target)}: HTTP {response.status} {self.scrub(response.reason)}"
+        if 300 <= response.status < 400:
+            location = urllib.parse.urlsplit(response.getheader("Location") or "")
+            origin = f"{location.hostname}:{location.port}" if location.port else location.hostname
+            shown = location._replace(netloc=origin or "", query="", fragment="").geturl()
+            return LoadError(f"{where}, a redirect to {self.scrub(shown) or '?'}: not followed, nothing was stored "
+                             "(give the final URL as --endpoint)")
+        text = self.scrub(detail.decode("utf-8", "replace"))
+        if response.status in (401, 403):
+            text = "check PFOCR_SPARQL_USER, PFOCR_SPARQL_PASSWORD and PFOCR_SPARQL_AUTH" + (f"; {text}" if text else "")
+        return LoadError(f"{where}" + (f": {text}" if text else ""))
+
+
+def push(endpoint: str, plan: list[tuple[Path, str]], graph_param: str = "graph",
+         timeout: float = DEFAULT_TIMEOUT, store: GraphStore | None = None) -> int:
+    """Replace each graph on a Graph Store Protocol server with one PUT, once every file has
+    parsed; a graph of several files goes as their N-Triples. Returns the number of graphs
+    the server confirmed (all of them, or LoadError)."""
+    import pyoxigraph as ox
+
+    for path, _ in plan:
+        check_file(path)
+    store = store or GraphStore(endpoint, timeout)
+    files: dict[str, list[Path]] = {}
+    for path, graph in plan:
+        files.setdefault(graph, []).append(path)
+    for done, (graph, paths) in enumerate(files.items()):
+        try:
+            with ExitStack() as stack:
+                if len(paths) == 1:
+                    body, media_type = stack.enter_context(paths[0].open("rb")), MEDIA_TYPES[SUFFIXES[paths[0].suffix]]
+                else:
+                    body, media_type = stack.enter_context(tempfile.TemporaryFile()), MEDIA_TYPES["N_TRIPLES"]
+                    for path in paths:
+                        ox.serialize(ox.parse(path=str(path), format=getattr(ox.RdfFormat, SUFFIXES[path.suffix]),
+                                              rename_blank_nodes=True), body, format=ox.RdfFormat.N_TRIPLES)
+                store.put(store.target(graph, graph_param), body, os.fstat(body.fileno()).st_size, media_type)
+        except LoadError as exc:
+            name = paths[0] if len(paths) == 1 else f"graph {graph} ({len(paths)} files)"
+            kept = f"; {done} of {len(files)} graph(s) were replaced before it" if done else ""
+            raise LoadError(f"{name}: {exc}{kept}") from exc
+    return len(files)
 
 
 def _load_command(args: argparse.Namespace) -> int:
     try:
         plan = graph_names(rdf_files(args.paths), args.graph, args.graph_base)
         if args.endpoint:
-            push(args.endpoint, plan, args.graph_param)
+            server = GraphStore(args.endpoint, args.timeout)
+            if server.basic_in_clear:
+                print(f"pfocr-export: load-rdf: warning: Basic credentials go unencrypted to {args.endpoint}; "
+                      "use https:// or PFOCR_SPARQL_AUTH=digest", file=sys.stderr)
+            push(args.endpoint, plan, args.graph_param, store=server)
             where = args.endpoint
         else:
             store = args.store or DEFAULT_STORE

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from exporters.cli import main
 from exporters.formats.biopax import DEFAULT_BASE
-from exporters.triplestore import DEFAULT_GRAPH_BASE, _auth_header, run_query
+from exporters.triplestore import DEFAULT_GRAPH_BASE, run_query
+
+from sparql_server import GraphStoreServer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "rdf"
@@ -179,18 +185,291 @@ def test_oxigraph_server_graph_store_protocol(out, expected, server):
     assert distinct == once
 
 
-def test_endpoint_errors_are_reported(out, capsys):
-    port = _free_port()  # nothing listens there
-    code = main(["load-rdf", str(out / "ntriples"), "--endpoint", f"http://127.0.0.1:{port}/store"])
-    assert code == 1 and "load-rdf" in capsys.readouterr().err
-    assert main(["load-rdf", str(out / "nothing-here")]) == 1
+def cli_err(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
 
 
-def test_auth_comes_from_the_environment(monkeypatch):
-    monkeypatch.delenv("PFOCR_SPARQL_USER", raising=False)
-    assert _auth_header() == {}
+BIG_TRIPLES = 220_000
+
+
+@pytest.fixture(scope="module")
+def big_nt(tmp_path_factory) -> Path:
+    """About 30 MB of N-Triples, far above the 2-4 MB at which Virtuoso reset digest uploads."""
+    path = tmp_path_factory.mktemp("big") / "big.nt"
+    pad = "x" * 80
+    with path.open("w", encoding="utf-8") as f:
+        f.writelines(f'<http://example.org/s{i}> <http://example.org/p> "value {i} {pad}" .\n' for i in range(BIG_TRIPLES))
+    assert path.stat().st_size > 25 << 20
+    return path
+
+
+@pytest.fixture()
+def digest_env(monkeypatch):
     monkeypatch.setenv("PFOCR_SPARQL_USER", "dba")
-    monkeypatch.setenv("PFOCR_SPARQL_PASSWORD", "secret")
-    assert _auth_header() == {"Authorization": "Basic ZGJhOnNlY3JldA=="}
-    monkeypatch.setenv("PFOCR_SPARQL_AUTH", "digest")  # answered to the server's challenge instead
-    assert _auth_header() == {}
+    monkeypatch.setenv("PFOCR_SPARQL_PASSWORD", "s3cret-pw")
+    monkeypatch.setenv("PFOCR_SPARQL_AUTH", "digest")
+    return {"dba": "s3cret-pw"}
+
+
+@pytest.fixture()
+def basic_env(monkeypatch):
+    monkeypatch.setenv("PFOCR_SPARQL_USER", "dba")
+    monkeypatch.setenv("PFOCR_SPARQL_PASSWORD", "s3cret-pw")
+    monkeypatch.delenv("PFOCR_SPARQL_AUTH", raising=False)
+    return {"dba": "s3cret-pw"}
+
+
+def test_digest_upload_of_a_large_file(big_nt, digest_env):
+    """Issue 13.9: a body sent before the digest challenge is reset (Virtuoso); ours is sent once, authenticated."""
+    with GraphStoreServer(digest_env) as server:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()  # what load-rdf did: urllib's digest handler
+        manager.add_password(None, server.url, "dba", "s3cret-pw")
+        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+        put = urllib.request.Request(server.url + "?graph=https://example.org/old", data=big_nt.read_bytes(), method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+        with pytest.raises((ConnectionError, urllib.error.URLError)):
+            opener.open(put, timeout=30)
+        server.requests.clear()
+        started = time.monotonic()
+        code, text, err = cli_err("load-rdf", str(big_nt), "--endpoint", server.url, "--graph", "https://example.org/big")
+        assert (code, err) == (0, "") and "loaded 1 file(s)" in text
+        assert server.graphs() == {"https://example.org/big": BIG_TRIPLES}
+        sent = [(r["method"], r["status"], r["body"]) for r in server.requests]
+        assert sent == [("HEAD", 401, 0), ("PUT", 201, big_nt.stat().st_size)]  # the body went once
+        assert time.monotonic() - started < 60
+
+
+def test_digest_stale_nonces_are_answered_again(out, digest_env):
+    with GraphStoreServer(digest_env, nonce_uses=3) as server:
+        code, text, err = cli_err("load-rdf", str(out / "biopax"), "--endpoint", server.url)
+        assert code == 0 and "10 file(s) into 10 named graph(s)" in text, err
+        assert len(server.graphs()) == 10
+        assert sum(r["status"] == 401 for r in server.requests) == 1 + 3  # the probe, then every third nonce use
+
+
+def test_wrong_password_is_one_clear_line(out, digest_env, monkeypatch):
+    monkeypatch.setenv("PFOCR_SPARQL_PASSWORD", "not-it")
+    with GraphStoreServer(digest_env) as server:
+        code, text, err = cli_err("load-rdf", str(out / "ntriples"), "--endpoint", server.url)
+    assert (code, text) == (1, "") and err.count("\n") == 1
+    assert "HTTP 401" in err and "PFOCR_SPARQL_PASSWORD" in err and "not-it" not in err
+
+
+def test_redirect_on_write_is_an_error_and_credentials_stay_home(out, basic_env):
+    """Issue 14.1: POSTs redirected (302) to another origin were followed as GETs carrying the Basic
+    credentials, and 'loaded 5 file(s)' printed with 4 never stored."""
+    pathways = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?p a <http://www.biopax.org/release/biopax-level3.owl#Pathway> } }"
+    files = sorted(str(p) for p in (out / "biopax").glob("*.owl"))
+    with GraphStoreServer(auth=None) as elsewhere, \
+            GraphStoreServer(basic_env, auth="basic", redirect=elsewhere.url + "?graph=https://example.org/e",
+                             redirect_from=3) as server:
+        elsewhere.store.add(ox.Quad(ox.NamedNode("https://example.org/e"), ox.NamedNode("https://example.org/p"),
+                                    ox.Literal("answers a GET"), ox.NamedNode("https://example.org/e")))
+        code, text, err = cli_err("load-rdf", *files, "--endpoint", server.url, "--graph", "https://example.org/all")
+        assert code == 0 and "loaded 5 file(s)" in text, err
+        assert next(iter(server.store.query(pathways)))["n"].value == "5"  # all five stored, in one PUT
+        code, text, err = cli_err("load-rdf", str(out / "biopax"), "--endpoint", server.url)
+        assert code == 1 and "loaded" not in text
+        assert "HTTP 302" in err and "not followed" in err and "1 of 10 graph(s)" in err and "s3cret" not in err
+        assert elsewhere.requests == []  # no request, so no credentials
+        assert [r["method"] for r in server.requests] == ["PUT", "PUT", "PUT"]  # stopped at the first refusal
+        assert len(server.graphs()) == 2
+
+
+def test_success_means_every_graph_confirmed(out, basic_env):
+    with GraphStoreServer(basic_env, auth="basic", fail_writes={3: 503}) as server:
+        code, text, err = cli_err("load-rdf", str(out / "biopax"), "--endpoint", server.url)
+        assert code == 1 and text == ""
+        assert "HTTP 503" in err and "2 of 10 graph(s) were replaced before it" in err
+        assert len(server.graphs()) == 2
+
+
+def test_error_bodies_are_scrubbed_and_plain_http_basic_warns(out, basic_env):
+    """Issue 14.14: a server echoing the request headers showed the credentials."""
+    token = base64.b64encode(b"dba:s3cret-pw").decode()
+    with GraphStoreServer(basic_env, auth="basic", fail_writes={1: 400}, echo=True) as server:
+        code, _, err = cli_err("load-rdf", str(out / "ntriples"), "--endpoint", server.url)
+    assert code == 1 and "HTTP 400" in err and "write refused" in err
+    assert "s3cret-pw" not in err and token not in err
+    assert "warning: Basic credentials go unencrypted" in err
+
+
+def test_credentials_in_the_endpoint_url_are_refused(out, basic_env):
+    with GraphStoreServer(auth=None) as server:
+        url = server.url.replace("http://", "http://dba:s3cret-pw@")
+        code, _, err = cli_err("load-rdf", str(out / "ntriples"), "--endpoint", url)
+    assert code == 1 and "s3cret-pw" not in err and server.requests == []
+
+
+def test_a_silent_or_dead_server_fails_fast(out, digest_env):
+    """Issue 14.6: requests waited 600 s each."""
+    with GraphStoreServer(digest_env, silent=30) as server:
+        started = time.monotonic()
+        code, _, err = cli_err("load-rdf", str(out / "biopax"), "--endpoint", server.url, "--timeout", "1")
+        assert code == 1 and "no answer within 1 s" in err and time.monotonic() - started < 10
+        assert len(server.requests) == 1
+    started = time.monotonic()  # nothing listens there: the first file fails, the others are not tried
+    code, _, err = cli_err("load-rdf", str(out / "biopax"), "--endpoint", f"http://127.0.0.1:{_free_port()}/store")
+    assert code == 1 and "connection refused" in err and err.count("\n") == 1 and time.monotonic() - started < 5
+    assert cli_err("load-rdf", str(out / "nothing-here"))[0] == 1
+
+
+def test_auth_scheme_is_checked(out, monkeypatch):
+    monkeypatch.setenv("PFOCR_SPARQL_USER", "dba")
+    monkeypatch.setenv("PFOCR_SPARQL_AUTH", "ntlm")
+    code, _, err = cli_err("load-rdf", str(out / "ntriples"), "--endpoint", "http://127.0.0.1:9/store")
+    assert code == 1 and "PFOCR_SPARQL_AUTH" in err
+
+
+def _broken_copy(out: Path, folder: Path) -> list[Path]:
+    """The seed .owl files, the last of them cut in half (not well-formed)."""
+    folder.mkdir()
+    files = sorted((out / "biopax").glob("*.owl"))
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    last = folder / files[-1].name
+    last.write_bytes(last.read_bytes()[: last.stat().st_size // 2])
+    return [folder / f.name for f in files]
+
+
+def test_a_bad_file_leaves_the_embedded_store_as_it_was(out, tmp_path):
+    """Issue 14.4: the graph was deleted before the new file parsed (206 -> 0 triples)."""
+    store, graph = tmp_path / "store", "https://example.org/pfocr"
+    files = _broken_copy(out, tmp_path / "bad")
+    assert cli("load-rdf", str(out / "biopax"), "--store", str(store))[0] == 0
+    assert cli("load-rdf", *(str(f) for f in files[:-1]), "--store", str(store), "--graph", graph)[0] == 0
+    before = run_query(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    code, _, err = cli_err("load-rdf", str(tmp_path / "bad"), "--store", str(store))
+    assert code == 1 and files[-1].name in err
+    code, _, err = cli_err("load-rdf", *(str(f) for f in files), "--store", str(store), "--graph", graph)
+    assert code == 1 and files[-1].name in err
+    assert run_query(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g") == before
+
+
+def test_a_bad_file_leaves_the_server_graph_as_it_was(out, tmp_path, basic_env):
+    """Issue 14.4, server: --graph with 2 files, the 2nd bad, left only the 1st file's triples (3,256 -> 206)."""
+    files = [str(f) for f in _broken_copy(out, tmp_path / "bad")]
+    graph = "https://example.org/pfocr"
+    with GraphStoreServer(basic_env, auth="basic") as server:
+        assert cli_err("load-rdf", *files[:-1], "--endpoint", server.url, "--graph", graph)[0] == 0
+        before, writes = server.graphs(), len(server.requests)
+        assert [r["method"] for r in server.requests] == ["PUT"]  # a graph of several files is one PUT
+        code, _, err = cli_err("load-rdf", files[0], files[-1], "--endpoint", server.url, "--graph", graph)
+        assert code == 1 and Path(files[-1]).name in err
+        assert server.graphs() == before and len(server.requests) == writes  # nothing was sent
+
+
+BOMB = ('<?xml version="1.0"?>\n<!{doctype} rdf:RDF [\n <!ENTITY lol0 "lol">\n'
+        + "".join(f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 10))
+        + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+          'xmlns:bp="http://www.biopax.org/release/biopax-level3.owl#">\n'
+          '<bp:Pathway rdf:about="http://example.org/p"><bp:displayName>&lol9;</bp:displayName></bp:Pathway>\n'
+          '</rdf:RDF>\n')
+
+
+def _limited(*args: str) -> subprocess.CompletedProcess:
+    """pfocr-export in a child held to 1 GB of address space and 60 s (an expanding bomb dies, not the machine)."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run([sys.executable, "-m", "exporters", *args], capture_output=True, text=True, timeout=60,
+                          preexec_fn=limit, cwd=ROOT)
+
+
+@pytest.mark.parametrize("doctype", ["DOCTYPE", "doctype"])  # Oxigraph's XML reader takes either
+def test_rdfxml_entity_bombs_are_refused_unread(tmp_path, doctype):
+    """Issue 14.2: a 1 KB billion-laughs .owl without 'Description' reached pyoxigraph, which grew past 6 GB."""
+    bomb = tmp_path / "laughs.owl"
+    bomb.write_text(BOMB.replace("{doctype}", doctype))
+    assert bomb.stat().st_size < 1100 and b"Description" not in bomb.read_bytes()
+    for args in (["check", str(bomb)], ["load-rdf", str(bomb), "--store", str(tmp_path / "store")],
+                 ["load-rdf", str(bomb), "--endpoint", f"http://127.0.0.1:{_free_port()}/store"]):
+        started = time.monotonic()
+        done = _limited(*args)
+        assert done.returncode == 1, done.stderr
+        assert "DOCTYPE or entity declaration" in done.stderr and "Traceback" not in done.stderr, args
+        assert time.monotonic() - started < 30
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = """[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = .
+ServerThreads = 4
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso 7 (Debian virtuoso-opensource) in a fresh database; user dba, password dba."""
+    if not VIRTUOSO:
+        pytest.skip("virtuoso-t (Debian package virtuoso-opensource-7-bin) is not installed")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    port = _free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql=_free_port(), http=port))
+    proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", "virtuoso.ini"], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            pytest.fail("virtuoso did not start in 60 s")
+        if proc.poll() is not None:
+            pytest.fail(f"virtuoso exited: {(folder / 'virtuoso.log').read_text(errors='replace')[-500:]}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def virtuoso_count(url: str, graph: str) -> int:
+    query = urllib.parse.urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"})
+    request = urllib.request.Request(f"{url}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_virtuoso_digest_upload(virtuoso, big_nt, out, monkeypatch):
+    """Issue 13.9 on the real server: a 30 MB file and the seed folder through /sparql-graph-crud-auth."""
+    monkeypatch.setenv("PFOCR_SPARQL_USER", "dba")
+    monkeypatch.setenv("PFOCR_SPARQL_PASSWORD", "dba")
+    monkeypatch.setenv("PFOCR_SPARQL_AUTH", "digest")
+    endpoint, graph = virtuoso + "/sparql-graph-crud-auth", "https://example.org/big"
+    code, text, err = cli_err("load-rdf", str(big_nt), "--endpoint", endpoint, "--graph", graph)
+    assert code == 0 and "loaded 1 file(s)" in text, err
+    assert virtuoso_count(virtuoso, graph) == BIG_TRIPLES
+    for _ in range(2):  # the reload replaces
+        code, text, err = cli_err("load-rdf", str(out / "biopax"), "--endpoint", endpoint)
+        assert code == 0 and "10 file(s) into 10 named graph(s)" in text, err
+    owl = out / "biopax" / f"{FIGURE}.owl"
+    assert virtuoso_count(virtuoso, DEFAULT_GRAPH_BASE + FIGURE) == len(list(ox.parse(path=str(owl), format=ox.RdfFormat.RDF_XML)))
+    monkeypatch.setenv("PFOCR_SPARQL_PASSWORD", "wrong")
+    code, _, err = cli_err("load-rdf", str(big_nt), "--endpoint", endpoint, "--graph", graph)
+    assert code == 1 and "HTTP 401" in err
+    assert virtuoso_count(virtuoso, graph) == BIG_TRIPLES
+

@@ -45,7 +45,8 @@ from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pa
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..xrefs import UNKNOWN, default_resolver
-from .rdf_common import BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntriples, rdfxml, turtle, turtle_prefixes
+from .rdf_common import (BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntriples, rdfxml, turtle, turtle_prefixes,
+                         xml_declaration_problem)
 
 DEFAULT_BASE = "https://pfocr.wikipathways.org/biopax/"
 BIOPAX_ONTOLOGY = "http://www.biopax.org/release/biopax-level3.owl#"
@@ -679,7 +680,8 @@ def problems(data: bytes, syntax: str) -> list[str]:
     xrefs, ...) are not parsed again; anything else is parsed whole.
     """
     if syntax == "RDF/XML":
-        found = _typed_nodes_problems(data)
+        refused = xml_declaration_problem(data)  # before any XML parser sees it
+        found = [refused] if refused else _typed_nodes_problems(data)
         if found:
             return found
     split = _pieces(data, syntax)
