@@ -276,7 +276,7 @@ class GraphStore:
         try:
             try:
                 conn.putrequest(method, target, skip_accept_encoding=True)
-                for name, value in {**headers, "Content-Length": str(length)}.items():
+                for name, value in ({**headers, "Content-Length": str(length)} if body is not None else headers).items():
                     conn.putheader(name, value)
                 conn.endheaders()
                 while body is not None and (chunk := body.read(1 << 16)):
@@ -337,8 +337,7 @@ class GraphStore:
         return LoadError(f"{where}" + (f": {text}" if text else ""))
 
 
-def push(endpoint: str, plan: list[tuple[Path, str]], graph_param: str = "graph",
-         timeout: float = DEFAULT_TIMEOUT, store: GraphStore | None = None) -> int:
+def push(store: GraphStore, plan: list[tuple[Path, str]], graph_param: str = "graph") -> int:
     """Replace each graph on a Graph Store Protocol server with one PUT, once every file has
     parsed; a graph of several files goes as their N-Triples. Returns the number of graphs
     the server confirmed (all of them, or LoadError)."""
@@ -346,7 +345,6 @@ def push(endpoint: str, plan: list[tuple[Path, str]], graph_param: str = "graph"
 
     for path, _ in plan:
         check_file(path)
-    store = store or GraphStore(endpoint, timeout)
     files: dict[str, list[Path]] = {}
     for path, graph in plan:
         files.setdefault(graph, []).append(path)
@@ -360,7 +358,7 @@ def push(endpoint: str, plan: list[tuple[Path, str]], graph_param: str = "graph"
                     for path in paths:
                         ox.serialize(ox.parse(path=str(path), format=getattr(ox.RdfFormat, SUFFIXES[path.suffix]),
                                               rename_blank_nodes=True), body, format=ox.RdfFormat.N_TRIPLES)
-                store.put(store.target(graph, graph_param), body, os.fstat(body.fileno()).st_size, media_type)
+                store.put(store.target(graph, graph_param), body, body.seek(0, os.SEEK_END), media_type)
         except LoadError as exc:
             name = paths[0] if len(paths) == 1 else f"graph {graph} ({len(paths)} files)"
             kept = f"; {done} of {len(files)} graph(s) were replaced before it" if done else ""
@@ -376,7 +374,7 @@ def _load_command(args: argparse.Namespace) -> int:
             if server.basic_in_clear:
                 print(f"pfocr-export: load-rdf: warning: Basic credentials go unencrypted to {args.endpoint}; "
                       "use https:// or PFOCR_SPARQL_AUTH=digest", file=sys.stderr)
-            push(args.endpoint, plan, args.graph_param, store=server)
+            push(server, plan, args.graph_param)
             where = args.endpoint
         else:
             store = args.store or DEFAULT_STORE
