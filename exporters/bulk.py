@@ -8,6 +8,7 @@ stays flat however many figures the release has.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Figure
-from .records import (RecordError, gene_mentions, paper_fields, score, term_mentions, text,
-                      unsafe_figid_reason)
+from .records import (InputError, RecordError, check_figid, gene_mentions, is_entrez, open_regular, paper_fields,
+                      score, short, term_mentions, text)
 
 GENE_COLUMNS = ("figid", "word", "symbol", "source", "hgnc_symbol", "entrez")
 # Figure-table column aliases (the 2020 shiny tables use dotted names) -> our field
@@ -26,7 +27,9 @@ FIGURE_COLUMNS = {
     "figure.link": "figlink", "journal.title": "journal_title", "organism": "organisms",
 }
 NOT_ORGANISMS = frozenset({"XXX", "REJECT", "NA", ""})
+YEAR = re.compile("[0-9]{4}")
 IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|tiff?)$", re.IGNORECASE)
+MAX_LINE_BYTES = 1024 * 1024  # one table row; real rows are under 10 KB
 
 
 @dataclass
@@ -39,8 +42,16 @@ class _Table:
 
     @classmethod
     def index(cls, path: Path, required: Iterable[str] = ("figid",)) -> "_Table":
-        with path.open("rb") as handle:
-            header = handle.readline().decode("utf-8-sig").rstrip("\r\n").split("\t")
+        try:
+            handle = open_regular(path)
+        except InputError as exc:
+            raise RecordError(str(path), "table", str(exc)) from None
+        with handle:
+            lines = iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b"")
+            try:
+                header = next(lines, b"").decode("utf-8-sig").rstrip("\r\n").split("\t")
+            except UnicodeDecodeError:
+                raise RecordError(str(path), "header", "not UTF-8") from None
             missing = [c for c in required if c not in header]
             if missing:
                 raise RecordError(str(path), "header", f"missing column(s) {', '.join(missing)}")
@@ -48,8 +59,13 @@ class _Table:
             col = header.index("figid")
             offset = handle.tell()
             current, start = None, offset
-            for line in handle:
-                figid = line.split(b"\t", col + 1)[col].decode("utf-8", "replace").strip()
+            for number, line in enumerate(lines, start=2):
+                if len(line) > MAX_LINE_BYTES:
+                    raise RecordError(str(path), f"line {number}", f"longer than {MAX_LINE_BYTES:,} bytes")
+                fields = line.split(b"\t", col + 1)
+                figid = fields[col].decode("utf-8", "replace").strip() if len(fields) > col else ""
+                if not line.strip():  # a blank line belongs to no figure
+                    figid = None
                 if figid != current:
                     if current is not None:
                         table.runs.setdefault(current, []).append((start, offset))
@@ -65,8 +81,8 @@ class _Table:
         for start, end in self.runs.get(figid, ()):
             handle.seek(start)
             chunk = handle.read(end - start).decode("utf-8", "replace")
-            for line in chunk.splitlines():
-                values = line.split("\t")
+            for line in chunk.rstrip("\r\n").split("\n"):
+                values = line.rstrip("\r").split("\t")
                 out.append(dict(zip(self.header, values)))
         return out
 
@@ -88,6 +104,7 @@ def iter_bulk(source: str | os.PathLike[str], figures: Iterable[str | os.PathLik
 
     ``source`` is a folder (tables found by name, see :func:`discover`) or the gene
     table itself; ``figures`` and ``chemicals`` add or override the other tables.
+    The tables are indexed before this returns: a missing or unreadable table raises RecordError here.
     """
     source = Path(source)
     if source.is_dir():
@@ -101,7 +118,12 @@ def iter_bulk(source: str | os.PathLike[str], figures: Iterable[str | os.PathLik
     gene_table = _Table.index(gene_path, GENE_COLUMNS)
     figure_tables = [_Table.index(p) for p in figure_paths]
     chemical_table = _Table.index(chemical_path) if chemical_path else None
-    handles = {t.path: t.path.open("rb") for t in [gene_table, *figure_tables, *filter(None, [chemical_table])]}
+    return _figures(gene_table, figure_tables, chemical_table)
+
+
+def _figures(gene_table: _Table, figure_tables: list[_Table], chemical_table: _Table | None
+             ) -> Iterator[Figure | RecordError]:
+    handles = {t.path: open_regular(t.path) for t in [gene_table, *figure_tables, *filter(None, [chemical_table])]}
     try:
         for figid in gene_table.runs:
             try:
@@ -133,17 +155,24 @@ def _figure(raw_figid: str, genes: _Table, figure_tables: list[_Table], chemical
                     meta[key] = value
     gene_rows = genes.rows(raw_figid, handles[genes.path])
     for i, row in enumerate(gene_rows):
-        if not (row.get("entrez") or "").strip().isdigit():
-            raise RecordError(name, f"genes[{i}].entrez", f"{row.get('entrez')!r} is not a string of digits")
+        if not is_entrez(row.get("entrez")):
+            raise RecordError(name, f"genes[{i}].entrez", f"{short(row.get('entrez'))} is not a string of digits")
     chem_rows = [
         {"word": row.get("word", ""), "source": "MESH" if text(row.get("mesh_id")) else "",
          "identifier": row.get("mesh_id", "")}
         for row in (chemicals.rows(raw_figid, handles[chemicals.path]) if chemicals else [])
     ]
     figid = IMAGE_SUFFIX.sub("", raw_figid)
-    reason = unsafe_figid_reason(figid) if figid else "is empty"
-    if reason:
-        raise RecordError(name, "figid", f"{figid!r} {reason}")
+    check_figid(figid, name)
+    paper = paper_fields(meta, figid)
+    if paper["year"] and not YEAR.fullmatch(paper["year"]):
+        raise RecordError(name, "year", f"{short(paper['year'])} is not a four-digit year")
+    try:
+        pathway_score = score(meta.get("pathway_score"))
+    except ValueError:
+        pathway_score = math.nan
+    if pathway_score is not None and not math.isfinite(pathway_score):
+        raise RecordError(name, "pathway_score", f"{short(meta.get('pathway_score'))} is not a finite number")
     pmcid = text(meta.get("pmcid")) or text(gene_rows[0].get("pmcid") if gene_rows else "") or figid.split("__")[0]
     organisms = tuple(o for o in (s.strip() for s in text(meta.get("organisms")).split(","))
                       if o not in NOT_ORGANISMS)
@@ -151,10 +180,10 @@ def _figure(raw_figid: str, genes: _Table, figure_tables: list[_Table], chemical
         figid=figid,
         pmcid=pmcid,
         filename=text(meta.get("filename")) or raw_figid.split("__", 1)[-1],
-        **paper_fields(meta, figid),
+        **paper,
         organisms=organisms,
-        pathway_score=score(meta.get("pathway_score")),
-        genes=gene_mentions(gene_rows),
+        pathway_score=pathway_score,
+        genes=gene_mentions(gene_rows, name),
         chemicals=term_mentions(chem_rows),
         schema="bulk",
         source_path=name,

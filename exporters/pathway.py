@@ -126,10 +126,11 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
         """A gene the record places in another organism than the figure's (multi-organism lexicons only)."""
         return flag_foreign and bool(gene_taxon) and gene_taxon != taxon
 
-    words: dict[str, list[str]] = {}
+    # Dicts as insertion-ordered sets: first-seen order, linear in the number of mentions
+    words: dict[str, dict[str, None]] = {}
     xrefs: dict[str, GeneXref] = {}
-    single_ids: list[str] = []
-    family_rows: dict[str, tuple[list[str], list[str]]] = {}  # name -> (words, entrez ids)
+    single_ids: dict[str, None] = {}
+    family_rows: dict[str, tuple[dict[str, None], dict[str, None]]] = {}  # name -> (words, entrez ids)
     dropped: set[str] = set()
     for mention in figure.genes:
         if only_figure_organism and foreign(mention.taxon):
@@ -137,14 +138,14 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
             continue
         if mention.entrez not in xrefs:
             xrefs[mention.entrez] = resolver.gene(mention.entrez, mention.hgnc_symbol, mention.taxon, mention.organism)
-            words[mention.entrez] = []
-        _append_new(words[mention.entrez], mention.word)
+            words[mention.entrez] = {}
+        words[mention.entrez][mention.word] = None
         if mention.is_family_member:
-            fam_words, members = family_rows.setdefault(mention.symbol, ([], []))
-            _append_new(fam_words, mention.word)
-            _append_new(members, mention.entrez)
+            fam_words, members = family_rows.setdefault(mention.symbol, ({}, {}))
+            fam_words[mention.word] = None
+            members[mention.entrez] = None
         else:
-            _append_new(single_ids, mention.entrez)
+            single_ids[mention.entrez] = None
     genes = {}
     for entrez, xref in xrefs.items():
         flag = (f"a {xref.organism or 'taxon ' + xref.taxon} gene (NCBI Taxonomy {xref.taxon}) on a {organism} figure "
@@ -245,11 +246,6 @@ def shared_per_pathway(func: Callable[..., _T]) -> Callable[..., _T]:
     return wrapper
 
 
-def _append_new(items: list[str], item: str) -> None:
-    if item not in items:
-        items.append(item)
-
-
 def _terms(mentions: tuple[TermMention, ...], resolver: Resolver) -> tuple[Term, ...]:
     """Distinct terms: one per MeSH id, else per ChEBI/DOID id, else per case-folded label.
 
@@ -269,11 +265,11 @@ def _terms(mentions: tuple[TermMention, ...], resolver: Resolver) -> tuple[Term,
         else:
             key = f"label:{m.label.casefold()}"
         entry = found.setdefault(key, {"label": m.label, "mesh_id": term.identifier if term else None,
-                                       "mesh_name": None, "words": [], "ontology": None,
+                                       "mesh_name": None, "words": {}, "ontology": None,
                                        "ontology_id": None, "ontology_name": None})
         if entry["mesh_id"] and not entry["mesh_name"]:
             entry["mesh_name"] = (term.name if term else None) or m.mesh_name or None
         if m.ontology_id and not entry["ontology_id"]:
             entry.update(ontology=m.ontology, ontology_id=m.ontology_id, ontology_name=m.ontology_name or None)
-        _append_new(entry["words"], m.word)
+        entry["words"][m.word] = None
     return tuple(Term(**{**e, "words": tuple(e["words"])}) for e in found.values())

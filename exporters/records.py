@@ -8,9 +8,13 @@ beside or inside the records' folder. Both give the same :class:`~exporters.mode
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
 import os
 import re
+import reprlib
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -25,7 +29,8 @@ from .model import HUMAN, HUMAN_TAXON, Figure, GeneMention, TermMention
 from .resources import schema_path
 
 RECORD_SUFFIXES = (".md", ".txt", ".yaml", ".yml")
-MAX_RECORD_BYTES = 10 * 1024 * 1024
+MAX_RECORD_BYTES = 10 * 1024 * 1024  # a record file, and each of its _data tables
+MAX_QUOTED = 60  # characters of a value quoted in a message
 MISSING = frozenset({"", ".na.character", "NA", "na", "N/A"})
 TSV_KINDS = ("genes", "chemicals", "diseases")
 
@@ -34,11 +39,63 @@ class RecordError(Exception):
     """A record that cannot be read; prints as ``PATH: FIELD: reason``."""
 
     def __init__(self, path: str, field: str, reason: str) -> None:
-        super().__init__(f"{path}: {field}: {reason}")
+        super().__init__(one_line(f"{path}: {field}: {reason}"))
         self.path, self.field, self.reason = path, field, reason
 
     def __reduce__(self):  # picklable across worker processes
         return (RecordError, (self.path, self.field, self.reason))
+
+
+def one_line(message: str, limit: int = 1000) -> str:
+    """A message as one printable line: line breaks and other control characters escaped, length capped."""
+    if not message.isprintable():
+        message = "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in message)
+    return message if len(message) <= limit else message[:limit - 3] + "..."
+
+
+# --- reading files with bounds --------------------------------------------------------------
+
+class InputError(Exception):
+    """A file that cannot be read as input; its message is the reason."""
+
+
+def open_regular(path: str | os.PathLike[str]) -> io.BufferedReader:
+    """Open a regular file for binary reading; anything else (FIFO, device, folder) is an InputError.
+
+    Opened non-blocking, so a FIFO without a writer is refused instead of waiting forever.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"not a regular file ({_file_kind(mode)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file of at most limit bytes, the limit enforced while reading."""
+    with open_regular(path) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise InputError(f"over the {limit:,}-byte limit")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a file"
 
 
 # --- YAML ---------------------------------------------------------------------------------
@@ -96,18 +153,18 @@ def read_record(path: str | os.PathLike[str]) -> Figure:
         raise RecordError(name, "file", f"not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from None
     front, first_line = _front_matter(text, path, name)
     raw = _load_yaml(front, first_line, name)
-    validate_raw(raw, name)
+    try:
+        validate_raw(raw, name)
+    except RecursionError:
+        raise RecordError(name, "front matter", "values nested too deeply to check") from None
     return normalise(raw, name, path)
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            raise RecordError(name, "file", f"{size:,} bytes is over the {MAX_RECORD_BYTES:,}-byte limit")
-        return path.read_bytes()
-    except OSError as exc:
-        raise RecordError(name, "file", exc.strerror or str(exc)) from None
+        return read_regular(path, MAX_RECORD_BYTES)
+    except InputError as exc:
+        raise RecordError(name, "file", str(exc)) from None
 
 
 def _front_matter(text: str, path: Path, name: str) -> tuple[str, int]:
@@ -127,15 +184,34 @@ def _front_matter(text: str, path: Path, name: str) -> tuple[str, int]:
 
 def _load_yaml(text: str, first_line: int, name: str) -> dict[str, Any]:
     try:
+        if "&" in text or "*" in text:
+            _refuse_aliases(text, first_line, name)
         raw = yaml.load(text, Loader=RecordLoader)  # noqa: S506 - a safe loader
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a raw control character
+        line = text.count("\n", 0, exc.position) + first_line
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise RecordError(name, f"line {line}", f"YAML syntax error: {exc.reason} (U+{code:04X})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + first_line}" if mark is not None else "YAML"
+        where = f"line {mark.line + first_line}" if mark is not None else "front matter"
         problem = getattr(exc, "problem", None) or str(exc)
         raise RecordError(name, where, f"YAML syntax error: {problem}") from None
+    except ValueError as exc:  # a scalar the safe constructor cannot build: 2019-13-45, a 5,000-digit number
+        raise RecordError(name, "front matter", f"a value cannot be read: {exc}") from None
     if not isinstance(raw, dict):
         raise RecordError(name, "front matter", f"expected a mapping of fields, got {type(raw).__name__}")
     return raw
+
+
+def _refuse_aliases(text: str, first_line: int, name: str) -> None:
+    """Raise on the first YAML anchor or alias, before any value is built.
+
+    Real records have none, and aliases let a few hundred bytes stand for gigabytes of values.
+    """
+    for event in yaml.parse(text, Loader=RecordLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise RecordError(name, f"line {event.start_mark.line + first_line}",
+                              f"YAML anchors and aliases (&{event.anchor}, *{event.anchor}) are not accepted")
 
 
 # --- schema ---------------------------------------------------------------------------------
@@ -166,8 +242,8 @@ def schema_errors(instance: Any, filename: str) -> list[tuple[str, str]]:
     try:
         _compiled(filename)(instance)
         return []
-    except fastjsonschema.JsonSchemaException as exc:
-        fast_reason = exc.message
+    except fastjsonschema.JsonSchemaValueException as exc:
+        fast = exc
     errors = []
     for err in _validator(filename).iter_errors(instance):
         field = format_path(err.absolute_path)
@@ -176,11 +252,19 @@ def schema_errors(instance: Any, filename: str) -> list[tuple[str, str]]:
             field = format_path([*err.absolute_path, missing.group(1) if missing else "?"])
             reason = "required field is missing"
         elif isinstance(err.schema, dict) and err.schema.get("title"):
-            reason = f"{_short(err.instance)} is not {err.schema['title']}"
-        else:
+            reason = f"{short(err.instance)} is not {err.schema['title']}"
+        elif len(err.message) <= 3 * MAX_QUOTED:
             reason = err.message
+        elif err.validator == "type":
+            types = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+            reason = f"{short(err.instance)} is not of type {' or '.join(map(repr, types))}"
+        else:
+            reason = f"{short(err.instance)} fails the schema's {err.validator!r} rule"
         errors.append((field or "record", reason))
-    return sorted(errors, key=lambda e: _path_key(e[0])) or [("record", fast_reason)]
+    if not errors:  # the two libraries disagree: say what fastjsonschema refused, in our words
+        title = fast.definition.get("title") if isinstance(fast.definition, dict) else None
+        errors = [(format_path(fast.path[1:]) or "record", f"{short(fast.value)} is not {title or 'valid here'}")]
+    return sorted(errors, key=lambda e: _path_key(e[0]))
 
 
 def validate_raw(raw: dict[str, Any], name: str) -> None:
@@ -188,19 +272,34 @@ def validate_raw(raw: dict[str, Any], name: str) -> None:
     errors = schema_errors(raw, "pfocr-record.schema.json")
     if errors:
         raise RecordError(name, *errors[0])
-    figid = raw["figid"]
+    check_figid(raw["figid"].strip(), name)
+    # What JSON Schema cannot say: both libraries take 3716.0 for an integer, and NaN for a number
+    if isinstance(raw.get("year"), float):
+        raise RecordError(name, "year", f"{short(raw['year'])} is not a four-digit year, or ''")
+    for i, gene in enumerate(raw.get("genes") or ()):
+        if isinstance(gene["entrez"], float):
+            raise RecordError(name, f"genes[{i}].entrez", f"{short(gene['entrez'])} is not a string of digits")
+    for key in ("pathway_score", "automl_pathway"):
+        if key in raw and not math.isfinite(score(raw[key]) or 0.0):
+            raise RecordError(name, key, f"{short(raw[key])} is not a finite number")
+
+
+def check_figid(figid: str, name: str) -> None:
+    """Raise unless figid (as it will name the output files) is safe as a file name."""
     reason = unsafe_figid_reason(figid)
     if reason:
-        raise RecordError(name, "figid", f"{figid!r} {reason}")
+        raise RecordError(name, "figid", f"{short(figid)} {reason}")
 
 
 def unsafe_figid_reason(figid: str) -> str | None:
     """Why a figid cannot name an output file, or None when it can."""
+    if not figid:
+        return "is empty"
     if "/" in figid or "\\" in figid:
         return "contains a path separator"
     if figid in (".", "..") or figid.startswith("."):
         return "is not safe as a file name (starts with '.')"
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in figid):
+    if _UNWRITABLE.search(figid) or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in figid):
         return "contains a control character"
     if len(figid.encode("utf-8")) > 200:
         return "is longer than 200 bytes"
@@ -219,9 +318,15 @@ def _path_key(field: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"[\[\].]+", field) if p]
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = MAX_QUOTED
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 4, 4
+
+
+def short(value: Any) -> str:
+    """repr of a value, at most about MAX_QUOTED characters however large or deep the value is."""
+    text = _REPR.repr(value)
+    return text if len(text) <= MAX_QUOTED + 10 else text[:MAX_QUOTED + 7] + "..."
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -263,7 +368,7 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
         pathway_score=score(raw.get("pathway_score", raw.get("automl_pathway"))),
         ndex=optional(raw.get("ndex")),
         figid_alias=optional(raw.get("figid_alias")),
-        genes=gene_mentions(lists["genes"] or ()),
+        genes=gene_mentions(lists["genes"] or (), name),
         chemicals=term_mentions(lists["chemicals"] or (), TERM_ONTOLOGY["chemicals"]),
         diseases=term_mentions(lists["diseases"] or (), TERM_ONTOLOGY["diseases"]),
         schema=schema,
@@ -272,11 +377,15 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
     )
 
 
+# Characters no output can carry (outside XML 1.0's Char production: most C0 controls, lone surrogates, U+FFFE/F)
+_UNWRITABLE = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def text(value: Any) -> str:
     """A field as clean text; missing markers (None, '.na.character', 'NA') become ''."""
     if value is None:
         return ""
-    value = str(value).strip()
+    value = _word(value).strip()
     return "" if value in MISSING else value
 
 
@@ -288,12 +397,7 @@ def optional(value: Any) -> str | None:
 def names(value: Any) -> tuple[str, ...]:
     """A list-or-string field ('Homo sapiens' or ['Homo sapiens', 'NA']) as a tuple of names."""
     items = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for item in items:
-        item = text(item)
-        if item and item not in out:
-            out.append(item)
-    return tuple(out)
+    return tuple(dict.fromkeys(t for t in map(text, items) if t))
 
 
 def score(value: Any) -> float | None:
@@ -346,18 +450,22 @@ def clean_word(word: str) -> str:
 
 
 def _word(value: Any) -> str:
-    return "" if value is None else str(value)
+    """A value as a string, without the characters no output can carry."""
+    if value is None:
+        return ""
+    value = str(value)
+    return _UNWRITABLE.sub("", value) if not value.isprintable() else value
 
 
-def gene_mentions(rows: Iterable[dict[str, Any]]) -> tuple[GeneMention, ...]:
-    """Gene rows as mentions, exact duplicate rows dropped, order kept.
+def gene_mentions(rows: Iterable[dict[str, Any]], name: str = "") -> tuple[GeneMention, ...]:
+    """Gene rows as mentions, exact duplicate rows dropped, order kept; name labels a RecordError.
 
     Rows without ``taxon``/``organism`` (v2021 records, 2020 bulk tables) are
     human: their lexicon was built from HGNC.
     """
     seen: set[GeneMention] = set()
     out: list[GeneMention] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         word = _word(row.get("word"))
         hgnc_symbol = _word(row.get("hgnc_symbol")).strip()
         mention = GeneMention(
@@ -370,6 +478,9 @@ def gene_mentions(rows: Iterable[dict[str, Any]]) -> tuple[GeneMention, ...]:
             taxon=text(row["taxon"]) if "taxon" in row else HUMAN_TAXON,
             organism=text(row["organism"]) if "organism" in row else HUMAN,
         )
+        if mention.is_family_member and not mention.symbol:
+            raise RecordError(name, f"genes[{i}].symbol", f"a family row (source {mention.source!r}) names no "
+                                                          "family: its symbol and hgnc_symbol are empty")
         if mention not in seen:
             seen.add(mention)
             out.append(mention)
@@ -399,6 +510,12 @@ def term_mentions(rows: Iterable[dict[str, Any]], ontology: str = "") -> tuple[T
             seen.add(mention)
             out.append(mention)
     return tuple(out)
+
+
+def is_entrez(value: str | None) -> bool:
+    """True for an NCBI id as tables write it: 1 to 18 ASCII digits (surrounding blanks allowed)."""
+    value = (value or "").strip()
+    return value.isascii() and value.isdigit() and len(value) <= 18
 
 
 def _unprefixed(value: Any, prefix: str) -> str:
@@ -440,7 +557,7 @@ def read_data_tsvs(record_path: Path, figid: str, name: str) -> dict[str, list[d
                                          "the records' folder (v2023 records keep their lists there)")
     lists: dict[str, list[dict[str, Any]]] = {}
     for kind in TSV_KINDS:
-        tsv = next((d / f"{figid}-{kind}.tsv" for d in dirs if (d / f"{figid}-{kind}.tsv").is_file()), None)
+        tsv = next((d / f"{figid}-{kind}.tsv" for d in dirs if (d / f"{figid}-{kind}.tsv").exists()), None)
         lists[kind] = _read_tsv(tsv, kind, name) if tsv else []
     return lists
 
@@ -448,31 +565,33 @@ def read_data_tsvs(record_path: Path, figid: str, name: str) -> dict[str, list[d
 def _read_tsv(tsv: Path, kind: str, name: str) -> list[dict[str, Any]]:
     label = f"{name} ({tsv.name})"
     try:
-        with tsv.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        reader = csv.DictReader(io.StringIO(read_regular(tsv, MAX_RECORD_BYTES).decode("utf-8-sig"), newline=""),
+                                delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = reader.fieldnames or []
+        rows = list(reader)
+    except InputError as exc:
+        raise RecordError(label, kind, str(exc)) from None
     except UnicodeDecodeError:
         raise RecordError(label, kind, "not UTF-8") from None
-    except OSError as exc:
-        raise RecordError(label, kind, exc.strerror or str(exc)) from None
+    except csv.Error as exc:
+        raise RecordError(label, f"{kind} line {reader.line_num + 1}", f"not a readable TSV: {exc}") from None
     if kind != "genes":
         if not {"word"} <= set(header) or not ({"mesh", "identifier"} & set(header)):
-            raise RecordError(label, kind, f"header {_short(header)} has neither v2023 columns "
+            raise RecordError(label, kind, f"header {short(header)} has neither v2023 columns "
                                            "(word mesh match name chebi|doid) nor v2021 ones (word source identifier)")
         return rows
     columns = _V2023_GENE_COLUMNS if "ncbigene_id" in header else _V2021_GENE_COLUMNS
     missing = [c for c in columns if c not in header]
     if missing:
-        raise RecordError(label, kind, f"missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
+        raise RecordError(label, kind, f"missing column(s) {', '.join(missing)} (header: {short(header)})")
     id_column = "ncbigene_id" if "ncbigene_id" in header else "entrez"
     genes = []
     for i, row in enumerate(rows):
         gene = {ours: row.get(theirs) for theirs, ours in columns.items()}
-        if not (gene["entrez"] or "").strip().isdigit():
-            raise RecordError(label, f"genes[{i}].{id_column}", f"{_short(gene['entrez'])} is not a string of digits")
-        if "taxon" in gene and text(gene["taxon"]) and not text(gene["taxon"]).isdigit():
-            raise RecordError(label, f"genes[{i}].organism_id", f"{_short(gene['taxon'])} is not a taxon id")
+        if not is_entrez(gene["entrez"]):
+            raise RecordError(label, f"genes[{i}].{id_column}", f"{short(gene['entrez'])} is not a string of digits")
+        if "taxon" in gene and text(gene["taxon"]) and not is_entrez(gene["taxon"]):
+            raise RecordError(label, f"genes[{i}].organism_id", f"{short(gene['taxon'])} is not a taxon id")
         genes.append(gene)
     return genes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -240,6 +241,25 @@ def test_bad_v2023_gene_table_names_table_field_and_reason(tmp_path, table, fiel
     assert info.value.field == field and "PMC1234567__fig1-genes.tsv" in info.value.path
 
 
+def test_oversized_or_unreadable_v2023_tables_are_refused(tmp_path):
+    path = record(tmp_path, BASE)
+    (tmp_path / "_data").mkdir()
+    table = tmp_path / "_data" / "PMC1234567__fig1-genes.tsv"
+    with table.open("wb") as handle:
+        handle.truncate(10 * 1024 * 1024 + 1)
+    with pytest.raises(RecordError, match=r"fig1-genes.tsv\): genes: over the 10,485,760-byte limit"):
+        read_record(path)
+    table.unlink()
+    table.mkdir()
+    with pytest.raises(RecordError, match=r"genes: not a regular file \(a folder\)"):
+        read_record(path)
+    table.rmdir()
+    table.write_text("word\tmatch\tncbigene_symbol\tncbigene_id\tsource\torganism_id\torganism_name\n"
+                     f"{'x' * 200_000}\tA\tA\t1\ts\t9606\tHomo sapiens\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"genes line 2: not a readable TSV: field larger than field limit"):
+        read_record(path)
+
+
 def test_v2023_record_without_data_folder_is_an_error(tmp_path):
     path = record(tmp_path, BASE)
     with pytest.raises(RecordError, match=r"rec.md: genes: no inline genes list and no _data folder"):
@@ -259,6 +279,28 @@ def test_v2023_record_without_data_folder_is_an_error(tmp_path):
     (b"---\nfigid: ../../etc/passwd\ngenes: []\n---\n", "figid", "path separator"),
     (b"---\nfigid: '..'\ngenes: []\n---\n", "figid", "not safe as a file name"),
     (b"---\nfigid: \"a\\x07b\"\ngenes: []\n---\n", "figid", "control character"),
+    # the figid that names the file is checked, after trimming
+    (b"---\nfigid: \"\\u3000\"\ngenes: []\n---\n", "figid", "is empty"),
+    (b"---\nfigid: ' .x'\ngenes: []\n---\n", "figid", "not safe as a file name (starts with '.')"),
+    # one line, with the line number, for a raw control character
+    (b"---\nfigid: x\ncaption: a\x07b\ngenes: []\n---\n", "line 3",
+     "YAML syntax error: control characters are not allowed (U+0007)"),
+    # what validate accepts, convert can write
+    (b"---\nfigid: x\nyear: -1\ngenes: []\n---\n", "year", "-1 is not a four-digit year"),
+    (b"---\nfigid: x\nyear: 1999.0\ngenes: []\n---\n", "year", "1999.0 is not a four-digit year"),
+    (b"---\nfigid: x\ngenes:\n- word: A\n  entrez: 3716.0\n---\n", "genes[0].entrez",
+     "3716.0 is not a string of digits"),
+    ("---\nfigid: x\ngenes:\n- word: A\n  entrez: '\u0663\u0667'\n---\n".encode(), "genes[0].entrez",
+     "is not a string of digits"),
+    (b"---\nfigid: x\npathway_score: .nan\ngenes: []\n---\n", "pathway_score", "nan is not a finite number"),
+    (b"---\nfigid: x\ngenes:\n- {word: A, symbol: '', hgnc_symbol: '', source: bioentities_symbol, entrez: '1'}\n---\n",
+     "genes[0].symbol", "a family row (source 'bioentities_symbol') names no family"),
+    (b"---\nfigid: x\ngenes:\n- {word: A, symbol: \"\\0\", hgnc_symbol: '', source: famplex, entrez: '1'}\n---\n",
+     "genes[0].symbol", "names no family"),
+    # values the safe loader cannot build, or nests too deeply to check
+    (b"---\nfigid: x\nyear: " + b"9" * 5000 + b"\ngenes: []\n---\n", "front matter", "a value cannot be read"),
+    (b"---\nfigid: x\nseen: 2019-13-45\ngenes: []\n---\n", "front matter", "month must be in 1..12"),
+    (b"---\nfigid: x\ngenes: " + b"[" * 995 + b"]" * 995 + b"\n---\n", "front matter", "nested too deeply"),
 ])
 def test_bad_records_name_file_field_and_reason(tmp_path, content, field, reason):
     path = tmp_path / "bad.md"
@@ -267,6 +309,54 @@ def test_bad_records_name_file_field_and_reason(tmp_path, content, field, reason
         read_record(path)
     assert info.value.field == field and reason in info.value.reason
     assert str(info.value).startswith(f"{path}: {field}: ")
+
+
+ALIAS_BOMB = b"""---
+figid: PMC1__a
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+j: &j [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+keywords: *j
+redirect_from: *j
+genes: []
+---
+"""
+
+
+def test_yaml_aliases_are_refused_before_any_value_is_built(tmp_path):
+    """A 470-byte record whose aliases stand for 387 million strings: refused at once, in one short line."""
+    path = tmp_path / "bomb.md"
+    path.write_bytes(ALIAS_BOMB)
+    started = time.perf_counter()
+    with pytest.raises(RecordError) as info:
+        read_record(path)
+    assert time.perf_counter() - started < 1
+    assert (info.value.field, info.value.reason) == ("line 3", "YAML anchors and aliases (&a, *a) are not accepted")
+    text = path.read_text().replace("*j", "[1, 2]").replace("&", "").replace("*", "")  # no alias: a type error
+    path.write_text(text)
+    with pytest.raises(RecordError, match="keywords: .* is not a name or a list of names"):
+        read_record(path)
+    path.write_text(f"---\nfigid: x\nkeywords: {{a: '{'x' * 100_000}'}}\ngenes: []\n---\n")
+    with pytest.raises(RecordError) as info:
+        read_record(path)
+    assert len(str(info.value)) < len(str(path)) + 150  # the 100,000-character value is not printed whole
+
+
+def test_asterisks_and_ampersands_in_text_are_not_aliases(tmp_path):
+    fig = read_record(record(tmp_path, BASE.replace("Test caption.", "'p < 0.05 (*) & more'") + "genes: []\n"))
+    assert fig.caption == "p < 0.05 (*) & more"
+
+
+def test_characters_no_output_can_carry_are_dropped_from_text(tmp_path):
+    fig = read_record(record(tmp_path, BASE.replace("figtitle: A test pathway", 'figtitle: "A\\0 test\\ufffe"')
+                             + GENES.replace("word: STAT3", 'word: "ST\\x01AT3"')))
+    assert fig.title == "A test" and fig.genes[-1].word == "STAT3"
 
 
 def test_oversized_file_is_refused_before_parsing(tmp_path):
