@@ -177,12 +177,16 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
     finished = False
     try:
         with ExitStack() as stack:
-            streams = {}
-            for name, exporter in corpus.items():
-                assert out_dir is not None
-                streams[name] = stack.enter_context(
-                    atomic_open(out_dir / name / f"{exporter.corpus_name}{exporter.suffix}"))
-                exporter.corpus_start(streams[name])
+            streams: dict[tuple[str, str], Any] = {}  # (format, file name) -> its open corpus file
+
+            def stream(name: str, file_name: str) -> Any:
+                """A format's corpus-level file, created and started when its first part arrives."""
+                if (name, file_name) not in streams:
+                    assert out_dir is not None
+                    streams[name, file_name] = stack.enter_context(atomic_open(out_dir / name / file_name))
+                    corpus[name].corpus_start(streams[name, file_name])
+                return streams[name, file_name]
+
             results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag,
                                                                   only_figure_organism)))
             for result in results:
@@ -193,10 +197,10 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                 if result.record_error is not None:
                     summary.failed += 1
                     on_error(result.record_error)
-                    _skip(result, corpus, streams)
+                    _skip(result, corpus, stream)
                 else:
                     seen[result.figid] = result.source
-                    _write(result, corpus, streams, summary)
+                    _write(result, corpus, stream, summary)
                     for line in result.errors:
                         summary.export_errors += 1
                         on_error(line)
@@ -207,7 +211,10 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     summary.stopped = True
                     break
             for name, exporter in corpus.items():
-                exporter.corpus_end(streams[name])
+                if not any(format_name == name for format_name, _ in streams):
+                    stream(name, exporter.corpus_file)  # a corpus without figures still gets its file
+            for (name, _), handle in streams.items():
+                corpus[name].corpus_end(handle)
                 summary.files[name] += 1
             finished = not summary.stopped
     finally:
@@ -226,20 +233,24 @@ def _count_genes(summary: Summary, report: GeneReport | None) -> None:
         summary.organisms.update({(taxon, name): n for taxon, name, n in report.organisms})
 
 
-def _write(result: Result, corpus: dict[str, Exporter], streams: dict[str, Any], summary: Summary) -> None:
+def _write(result: Result, corpus: dict[str, Exporter], stream: Callable[[str, str], Any],
+           summary: Summary) -> None:
     """Publish a converted record's files; append its corpus chunks."""
     for name, files in result.files.items():
         for tmp, target in files:
             os.replace(tmp, target)
         summary.files[name] += 1
     for name, chunk in result.chunks.items():
-        corpus[name].corpus_add(chunk, streams[name])
+        for file_name, part in corpus[name].corpus_parts(chunk):
+            corpus[name].corpus_add(part, stream(name, file_name))
 
 
-def _skip(result: Result, corpus: dict[str, Exporter], streams: dict[str, Any]) -> None:
+def _skip(result: Result, corpus: dict[str, Exporter], stream: Callable[[str, str], Any]) -> None:
     """Drop a skipped record's files; keep what other figures share from its corpus chunks."""
     for files in result.files.values():
         for tmp, _ in files:
             discard(tmp)
     for name, chunk in result.chunks.items():
-        corpus[name].corpus_add(corpus[name].corpus_shared(chunk), streams[name])
+        shared = corpus[name].corpus_shared(chunk)
+        for file_name, part in corpus[name].corpus_parts(shared) if shared else ():
+            corpus[name].corpus_add(part, stream(name, file_name))

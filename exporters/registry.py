@@ -32,7 +32,8 @@ class Exporter:
     Subclasses set ``name``, ``suffix`` and ``description`` and implement
     :meth:`serialize`. Formats that want one file for all figures (N-Triples)
     set ``corpus_level = True``; each figure's chunk is then appended to
-    ``<corpus_name><suffix>`` between :meth:`corpus_start` and :meth:`corpus_end`.
+    ``<corpus_name><suffix>`` between :meth:`corpus_start` and :meth:`corpus_end`
+    (or, split by :meth:`corpus_parts`, to several such files: GMT's one per species).
     """
 
     name: ClassVar[str]
@@ -54,6 +55,17 @@ class Exporter:
     def companions(self, pathway: Pathway, data: bytes) -> Iterable[tuple[str, bytes]]:
         """Extra files written next to the figure's file, as (suffix, bytes); none by default."""
         return ()
+
+    @property
+    def corpus_file(self) -> str:
+        """The corpus-level file a chunk goes to by default."""
+        return f"{self.corpus_name}{self.suffix}"
+
+    def corpus_parts(self, chunk: bytes) -> Iterable[tuple[str, bytes]]:
+        """Split one figure's chunk among corpus-level files, as (file name, part); all of it goes to
+        :attr:`corpus_file` by default. A file is created, and :meth:`corpus_start` called, when its
+        first part arrives; when no part arrives at all, :attr:`corpus_file` is written anyway."""
+        return ((self.corpus_file, chunk),)
 
     def corpus_start(self, stream: IO[bytes]) -> None:
         """Write what precedes the first figure in a corpus-level file."""

@@ -269,15 +269,18 @@ def in_tier(mention: GeneMention, tier: str = DEFAULT_TIER) -> bool:
 
 
 def apply_tier(figure: Figure, tier: str = DEFAULT_TIER, drop_flagged: bool | Collection[str] = False,
-               resolver: Resolver | None = None) -> Figure:
-    """A copy of figure with only the gene mentions the tier keeps.
+               resolver: Resolver | None = None, pathway: Pathway | None = None) -> Figure:
+    """A copy of figure with only the gene mentions the tier keeps (figure itself when all are kept).
 
     ``drop_flagged`` also leaves out flagged mentions: every flagged one when True, or
     those with one of the given FLAGS codes. Flags are those of the whole record, so
-    a word stays ambiguous when the tier drops its other genes.
+    a word stays ambiguous when the tier drops its other genes; pass the figure's
+    pathway when there is one, to save making it again.
     """
     codes = _drop_codes(drop_flagged)
-    flags = suspect_flags(make_pathway(figure, resolver), resolver) if codes else {}
+    if codes and (pathway is None or pathway.figure is not figure):
+        pathway = make_pathway(figure, resolver)
+    flags = suspect_flags(pathway, resolver) if codes else {}
     genes = tuple(m for m in figure.genes
                   if in_tier(m, tier) and not any(f.code in codes for f in flags.get(m, ())))
     return figure if len(genes) == len(figure.genes) else replace(figure, genes=genes)
