@@ -23,6 +23,9 @@ does, and only when asked. Rules (see FLAGS):
 - ``other_organism``: the gene is of another organism than the figure's
   (the rule and reason of :func:`exporters.pathway.make_pathway`, ``Gene.flag``).
 
+A list or range word ("S100/LPS/ATP-") is checked both whole and as the part
+that matched (its lexicon term, ``symbol``), as PFOCR's pipeline checks each part.
+
 Tiers (TIERS) keep mentions by their lexicon ``source``: ``strict`` official
 symbols only, ``synonyms`` plus synonyms of single genes, ``all`` (default)
 plus families and complexes, i.e. everything the record has.
@@ -127,21 +130,33 @@ def suspect_flags(pathway: Pathway, resolver: Resolver | None = None) -> dict[Ge
     for m in figure.genes:
         word, gene = m.label, m.hgnc_symbol or m.symbol
         how = SOURCE_NAMES.get(m.source, f"the lexicon source {m.source!r}")
+        # a list word ("S100/LPS/ATP-") is also checked as the part that matched (its lexicon term)
+        spellings = [word, m.symbol] if _LIST_WORD.search(word) and m.symbol not in ("", word) else [word]
+
+        def said(spelling: str) -> str:
+            return f"'{word}'" if spelling == word else f"'{word}' (read as '{spelling}')"
+
         flags = []
-        lists = stops.get(_ascii_alnum(word).upper())
-        if lists:
-            flags.append(Flag("stop_word", f"'{word}' is on PFOCR's own stop list ({'; '.join(lists)}): its "
-                                           f"pipeline skips this word as a frequent false match"))
-        term = terms.get(_fold(word))
-        if term:
-            flags.append(Flag("figure_chemical", f"'{word}' is also read as {term} on this figure"))
-        ids = chemicals.get(word, ())
-        if m.source in OFFICIAL_SOURCES:  # an exact symbol outweighs a supplementary concept's code name
-            ids = tuple(i for i in ids if i.startswith("D"))
-        if ids:
-            named = ", ".join(_mesh_text(i, resolver) for i in ids[:2]) + (f" and {len(ids) - 2} more"
-                                                                            if len(ids) > 2 else "")
-            flags.append(Flag("mesh_chemical", f"'{word}' is a MeSH chemical term: {named}"))
+        for spelling in spellings:
+            lists = stops.get(_ascii_alnum(spelling).upper())
+            if lists:
+                flags.append(Flag("stop_word", f"{said(spelling)} is on PFOCR's own stop list ({'; '.join(lists)}): "
+                                               f"its pipeline skips this word as a frequent false match"))
+                break
+        for spelling in spellings:
+            term = terms.get(_fold(spelling))
+            if term:
+                flags.append(Flag("figure_chemical", f"{said(spelling)} is also read as {term} on this figure"))
+                break
+        for spelling in spellings:
+            ids = chemicals.get(spelling, ())
+            if m.source in OFFICIAL_SOURCES:  # an exact symbol outweighs a supplementary concept's code name
+                ids = tuple(i for i in ids if i.startswith("D"))
+            if ids:
+                named = ", ".join(_mesh_text(i, resolver) for i in ids[:2]) + (f" and {len(ids) - 2} more"
+                                                                                if len(ids) > 2 else "")
+                flags.append(Flag("mesh_chemical", f"{said(spelling)} is a MeSH chemical term: {named}"))
+                break
         if word not in meanings:
             meanings[word] = caption_definition(figure.caption, word)
         meaning, name = meanings[word], names.get(m.entrez)
@@ -153,10 +168,10 @@ def suspect_flags(pathway: Pathway, resolver: Resolver | None = None) -> dict[Ge
             if others:
                 flags.append(Flag("ambiguous_synonym", f"'{word}' matched {gene} through {how}; on this figure "
                                                        f"the same word also gives {', '.join(others)}"))
-            length = len(word)
-            if 2 <= length <= 3:
-                flags.append(Flag("short_synonym", f"'{word}' has only {length} characters and matched {gene} "
-                                                   f"through {how}, not its official symbol"))
+            short = next((sp for sp in spellings if 2 <= len(sp) <= 3), None)
+            if short:
+                flags.append(Flag("short_synonym", f"{said(short)} has only {len(short)} characters and matched "
+                                                   f"{gene} through {how}, not its official symbol"))
         if m.entrez in foreign:
             flags.append(Flag("other_organism", foreign[m.entrez]))
         if flags:
@@ -218,7 +233,8 @@ def caption_definition(caption: str, word: str) -> str:
         start = caption.find(f"({word})", start + 1)
     for _, candidate in sorted(candidates):
         long_form = _long_form(word, candidate)
-        if long_form and word.casefold() not in long_form.casefold():  # "Irhom2, Irhom2 stability": no long form
+        inside = re.search(rf"(?<![0-9a-z]){re.escape(word.casefold())}(?![0-9a-z])", (long_form or "").casefold())
+        if long_form and not inside:  # "Irhom2, Irhom2 stability" spells nothing out
             return long_form
     return ""
 
