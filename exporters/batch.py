@@ -4,31 +4,43 @@ Records are read, resolved, serialized and checked in worker processes, which
 also write each per-figure file to a hidden temp file beside its target. The
 parent, in input order, renames those onto their targets (or removes them for
 a skipped record), appends chunks to the one file of each corpus-level format,
-and collects errors. One bad record never stops the batch.
+and collects errors. One bad record never stops the batch; an output that
+cannot be written (a full or read-only disk) does, at once, and a stopped batch
+leaves the corpus-level files of the previous run as they were.
+
+Workers ignore Ctrl-C and die with the parent (the parent ends them on Ctrl-C or
+SIGTERM; on Linux the kernel does when the parent is killed outright).
 """
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import multiprocessing
 import os
 import secrets
+import signal
 import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .model import Figure
 from .pathway import GeneReport, make_pathway
-from .records import RecordError, read_record
+from .records import RecordError, one_line, read_record
 from .registry import Exporter, ExportError, create
-from .writing import atomic_open, discard, remove_temps, write_temp
+from .writing import AtomicFile, claim_output, discard, remove_temps, write_temp
 
 CHUNK = 16  # figures per worker task
 WINDOW = 8  # tasks in flight per worker: bounds memory on any corpus size
+
+
+class OutputError(Exception):
+    """The output cannot be written (disk full, read-only, a file where a folder should be); stops the batch."""
 
 
 @dataclass
@@ -39,8 +51,10 @@ class Result:
     figid: str | None = None
     files: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)  # format -> [(temp file, target)]
     chunks: dict[str, bytes] = field(default_factory=dict)  # corpus-level format -> chunk
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # outputs that failed their schema check
+    internal_errors: list[str] = field(default_factory=list)  # exporter bugs
     record_error: str | None = None
+    write_error: str | None = None  # the output could not be written: the batch stops
     report: GeneReport | None = None
 
 
@@ -52,19 +66,31 @@ class Summary:
     converted: int = 0
     failed: int = 0
     export_errors: int = 0
+    internal_errors: int = 0
     files: Counter = field(default_factory=Counter)
     genes: Counter = field(default_factory=Counter)  # resolved, renamed, unknown, flagged, dropped
     organisms: Counter = field(default_factory=Counter)  # (taxon, organism name) -> genes, summed over figures
     seconds: float = 0.0
-    stopped: bool = False
+    stopped: bool = False  # --strict stopped at a failure
+    output_error: str | None = None  # why the output could not be written (the batch stopped there)
+    stale_temps: int = 0  # temp files of killed runs removed from the output folder first
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and self.export_errors == 0
+        return self.failed == 0 and self.export_errors == 0 and self.internal_errors == 0 \
+            and self.output_error is None
 
 
 _exporters: dict[str, Exporter] = {}
 _target: dict[str, Any] = {}  # out_dir and the batch's temp-file tag, in each worker
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | None, tag: str,
@@ -72,6 +98,20 @@ def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | No
     _exporters.clear()
     _exporters.update({name: create(name, **options) for name in formats})
     _target.update(out_dir=out_dir, tag=tag, only_figure_organism=only_figure_organism)
+
+
+def _start_worker(parent: int, *setup: Any) -> None:
+    """Pool initializer: the parent alone decides about Ctrl-C; a worker dies with its parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (AttributeError, OSError):  # a libc without prctl
+            pass
+    if os.getppid() != parent:  # the parent died before that
+        os._exit(1)
+    _init_worker(*setup)
 
 
 def _process(item: Path | Figure | RecordError) -> Result:
@@ -90,13 +130,23 @@ def _process(item: Path | Figure | RecordError) -> Result:
             if exporter.corpus_level:
                 result.chunks[name] = exporter.corpus_trim(data)
                 continue
-            result.files[name] = _write_temps(name, figure.figid, [(exporter.suffix, data),
-                                                                   *exporter.companions(pathway, data)])
+            files = [(exporter.suffix, data), *exporter.companions(pathway, data)]
         except ExportError as exc:
-            result.errors.append(f"{source}: {name}: {exc}")
+            result.errors.append(one_line(f"{source}: {name}: {exc}"))
+            continue
         except Exception as exc:  # an exporter bug must not stop the batch either
-            result.errors.append(f"{source}: {name}: internal error {type(exc).__name__}: {exc}")
+            result.internal_errors.append(one_line(f"{source}: {name}: internal error {type(exc).__name__}: {exc}"))
+            continue
+        try:
+            result.files[name] = _write_temps(name, figure.figid, files)
+        except OSError as exc:
+            result.write_error = _cannot_write(exc, _target["out_dir"] / name)
+            break
     return result
+
+
+def _cannot_write(exc: OSError, where: Path) -> str:
+    return one_line(f"cannot write to {where}: {exc.strerror or exc}")
 
 
 def _write_temps(name: str, figid: str, files: list[tuple[str, bytes]]) -> list[tuple[str, Path]]:
@@ -131,8 +181,12 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[str, Any], jobs: int,
              out_dir: Path | None, tag: str, only_figure_organism: bool) -> Iterator[Result]:
-    """Results in input order; at most WINDOW tasks per worker in flight."""
+    """Results in input order; at most WINDOW tasks per worker in flight.
+
+    Workers: at most jobs, one per usable core, one per chunk left after the first.
+    """
     setup = (formats, options, out_dir, tag, only_figure_organism)
+    jobs = min(jobs, usable_cores())
     if jobs <= 1:
         _init_worker(*setup)
         for item in items:
@@ -146,10 +200,14 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
     # tables, parsed XSDs, compiled validators) once, and forked workers start with it warm.
     _init_worker(*setup)
     yield from _process_chunk(first)
+    ahead = list(itertools.islice(chunks, jobs))
+    if not ahead:
+        return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs, _init_worker, setup) as pool:
+    with multiprocessing.get_context(method).Pool(min(jobs, len(ahead)), _start_worker,
+                                                  (os.getpid(), *setup)) as pool:
         pending: deque = deque()
-        for chunk in chunks:
+        for chunk in itertools.chain(ahead, chunks):
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
             if len(pending) >= jobs * WINDOW:
                 yield from pending.popleft().get()
@@ -174,35 +232,45 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
     corpus = {name: ex for name, ex in local.items() if ex.corpus_level}
     seen: dict[str, str] = {}
     tag = f"{secrets.token_hex(4)}-"  # names this batch's temp files
+    files: dict[tuple[str, str], AtomicFile] = {}  # (format, file name) -> its corpus-level file
     finished = False
+
+    def stream(name: str, file_name: str) -> Any:
+        """A format's corpus-level file, created and started when its first part arrives."""
+        if (name, file_name) not in files:
+            assert out_dir is not None
+            with _writing(out_dir / name):
+                files[name, file_name] = AtomicFile(out_dir / name / file_name)
+                corpus[name].corpus_start(files[name, file_name].stream)
+        return files[name, file_name].stream
+
     try:
         with ExitStack() as stack:
-            streams: dict[tuple[str, str], Any] = {}  # (format, file name) -> its open corpus file
-
-            def stream(name: str, file_name: str) -> Any:
-                """A format's corpus-level file, created and started when its first part arrives."""
-                if (name, file_name) not in streams:
-                    assert out_dir is not None
-                    streams[name, file_name] = stack.enter_context(atomic_open(out_dir / name / file_name))
-                    corpus[name].corpus_start(streams[name, file_name])
-                return streams[name, file_name]
-
+            if out_dir is not None and formats:
+                with _writing(out_dir):
+                    out_dir.mkdir(parents=True, exist_ok=True)
+                summary.stale_temps = stack.enter_context(claim_output(out_dir))
             results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag,
                                                                   only_figure_organism)))
             for result in results:
+                if result.write_error is not None:
+                    raise OutputError(result.write_error)
                 summary.read += 1
                 if result.record_error is None and result.figid in seen:
                     result.record_error = (f"{result.source}: figid: {result.figid!r} is also the figid of "
                                            f"{seen[result.figid]}; skipped")
                 if result.record_error is not None:
                     summary.failed += 1
-                    on_error(result.record_error)
-                    _skip(result, corpus, stream)
+                    on_error(one_line(result.record_error))
+                    _skip(result, corpus, stream, out_dir)
                 else:
                     seen[result.figid] = result.source
-                    _write(result, corpus, stream, summary)
+                    _write(result, corpus, stream, summary, out_dir)
                     for line in result.errors:
                         summary.export_errors += 1
+                        on_error(line)
+                    for line in result.internal_errors:
+                        summary.internal_errors += 1
                         on_error(line)
                     summary.converted += 1
                     _count_genes(summary, result.report)
@@ -210,20 +278,36 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                 if strict and not summary.ok:
                     summary.stopped = True
                     break
+        if not summary.stopped:
             for name, exporter in corpus.items():
-                if not any(format_name == name for format_name, _ in streams):
+                if not any(format_name == name for format_name, _ in files):
                     stream(name, exporter.corpus_file)  # a corpus without figures still gets its file
-            for (name, _), handle in streams.items():
-                corpus[name].corpus_end(handle)
+            for (name, file_name), handle in files.items():
+                with _writing(handle.path):
+                    corpus[name].corpus_end(handle.stream)
+                    handle.commit()
                 summary.files[name] += 1
-            finished = not summary.stopped
+            finished = True
+    except OutputError as exc:
+        summary.output_error = str(exc)
     finally:
+        for handle in files.values():  # a stopped batch leaves the previous corpus files as they were
+            handle.abandon()
         if not finished and out_dir is not None:  # work in flight when the batch stopped
             for name in formats:
                 if not local[name].corpus_level:
                     remove_temps(out_dir / name, tag)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextmanager
+def _writing(where: Path) -> Iterator[None]:
+    """Turn a failed write under where into the OutputError that stops the batch."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(_cannot_write(exc, where)) from None
 
 
 def _count_genes(summary: Summary, report: GeneReport | None) -> None:
@@ -234,23 +318,34 @@ def _count_genes(summary: Summary, report: GeneReport | None) -> None:
 
 
 def _write(result: Result, corpus: dict[str, Exporter], stream: Callable[[str, str], Any],
-           summary: Summary) -> None:
-    """Publish a converted record's files; append its corpus chunks."""
+           summary: Summary, out_dir: Path | None) -> None:
+    """Append a converted record's corpus chunks; publish its files."""
+    for name, chunk in result.chunks.items():
+        _append(corpus[name], name, corpus[name].corpus_parts(chunk), stream, out_dir)
     for name, files in result.files.items():
         for tmp, target in files:
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise OutputError(_cannot_write(exc, target.parent)) from None
         summary.files[name] += 1
-    for name, chunk in result.chunks.items():
-        for file_name, part in corpus[name].corpus_parts(chunk):
-            corpus[name].corpus_add(part, stream(name, file_name))
 
 
-def _skip(result: Result, corpus: dict[str, Exporter], stream: Callable[[str, str], Any]) -> None:
+def _skip(result: Result, corpus: dict[str, Exporter], stream: Callable[[str, str], Any],
+          out_dir: Path | None) -> None:
     """Drop a skipped record's files; keep what other figures share from its corpus chunks."""
     for files in result.files.values():
         for tmp, _ in files:
             discard(tmp)
     for name, chunk in result.chunks.items():
         shared = corpus[name].corpus_shared(chunk)
-        for file_name, part in corpus[name].corpus_parts(shared) if shared else ():
-            corpus[name].corpus_add(part, stream(name, file_name))
+        _append(corpus[name], name, corpus[name].corpus_parts(shared) if shared else (), stream, out_dir)
+
+
+def _append(exporter: Exporter, name: str, parts: Iterable[tuple[str, bytes]], stream: Callable[[str, str], Any],
+            out_dir: Path | None) -> None:
+    assert out_dir is not None
+    for file_name, part in parts:
+        target = stream(name, file_name)
+        with _writing(out_dir / name):
+            exporter.corpus_add(part, target)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -16,20 +18,29 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, registry
-from .batch import Summary, run
+from .batch import Summary, run, usable_cores
 from .bulk import iter_bulk
 from .model import Figure
-from .records import RecordError, find_records
+from .records import InputError, RecordError, find_records, one_line, read_regular
 from .resources import seeds_dir
 
 # Modules that add subcommands through ``register(subparsers)``; each is optional.
 COMMAND_MODULES = ("exporters.triplestore", "exporters.ndex_upload", "exporters.xref_report")
 
 USAGE_ERROR = 2
+MAX_CHECK_BYTES = 2 * 1024 ** 3  # a file `check` reads whole
 
 
 class UsageError(Exception):
     """A mistake in the command line; exits with code 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the batch stops and cleans up."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,11 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return USAGE_ERROR
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"pfocr-export: error: {exc}", file=sys.stderr)
+        print(one_line(f"pfocr-export: error: {exc}"), file=sys.stderr)
         return USAGE_ERROR
+    except Terminated:
+        print("pfocr-export: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("pfocr-export: interrupted", file=sys.stderr)
         return 130
@@ -52,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         # point stdout at devnull so Python's exit flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,9 +112,19 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
                         help="with --bulk: a figure table (titles, captions, organisms); repeatable")
     parser.add_argument("--chemical-table", metavar="TSV", help="with --bulk: a chemical table")
     parser.add_argument("--strict", action="store_true", help="stop at the first failure")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes (default: all cores, %(default)s here)")
+    parser.add_argument("-j", "--jobs", type=_positive, default=usable_cores(),
+                        help="worker processes, at most one per core (default: all cores, %(default)s here)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _add_convert(sub: Any) -> None:
@@ -171,7 +198,11 @@ def _items(args: argparse.Namespace) -> tuple[list[Any], int | None]:
     if args.bulk:
         if not Path(args.bulk).exists():
             raise UsageError(f"no such file or folder: {args.bulk}")
-        return _chain(items, iter_bulk(args.bulk, figures=args.figure_table, chemicals=args.chemical_table)), None
+        try:
+            figures = iter_bulk(args.bulk, figures=args.figure_table, chemicals=args.chemical_table)
+        except RecordError as exc:  # a table that is missing or cannot be read: nothing can be converted
+            raise UsageError(str(exc)) from None
+        return _chain(items, figures), None
     if not items:
         raise UsageError("no record files (.md .txt .yaml .yml) found in the inputs")
     return items, len(items)
@@ -205,19 +236,49 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 def _convert(args: argparse.Namespace) -> int:
     formats = _formats_arg(args.formats)
     options = _options(args)
+    for name in formats:
+        try:
+            registry.create(name, **options)
+        except (ValueError, TypeError) as exc:  # an option the format refuses, e.g. a bad --base-uri
+            raise UsageError(f"{name}: {exc}") from None
+    _check_output_folder(args.output, formats)
     items, total = _items(args)
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        summary = run(items, args.output, formats, options, jobs=max(1, args.jobs), strict=args.strict,
+        summary = run(items, args.output, formats, options, jobs=args.jobs, strict=args.strict,
                       only_figure_organism=args.only_figure_organism,
                       on_error=progress.error, on_progress=progress.update)
     print_summary(summary, formats, args.output)
     return 0 if summary.ok else 1
 
 
+def _check_output_folder(out: Path, formats: list[str]) -> None:
+    """UsageError unless out is a folder this process can write, or can be made as one."""
+    for folder in (out / name for name in formats):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"-o {out}: {folder} is not a folder")
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # a dangling link
+            raise UsageError(f"-o {out}: {existing} is a broken symbolic link")
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"-o {out}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        reason = "a read-only file system" if _read_only(existing) else "permission denied"
+        raise UsageError(f"-o {out}: cannot write to {existing} ({reason})")
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):
+        return False
+
+
 def _validate(args: argparse.Namespace) -> int:
     items, total = _items(args)
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        summary = run(items, None, [], jobs=max(1, args.jobs), strict=args.strict,
+        summary = run(items, None, [], jobs=args.jobs, strict=args.strict,
                       on_error=progress.error, on_progress=progress.update)
     print_summary(summary, [], None)
     return 0 if summary.ok else 1
@@ -246,29 +307,63 @@ def _check(args: argparse.Namespace) -> int:
     for path in args.files:
         exporter = by_suffix.get(path.suffix)
         if exporter is None:
-            print(f"{path}: no installed format writes '{path.suffix}' files", file=sys.stderr)
+            print(one_line(f"{path}: no installed format writes '{path.suffix}' files"), file=sys.stderr)
             status = max(status, USAGE_ERROR)
             continue
-        try:
-            exporter.validate(path.read_bytes(), str(path))
-        except OSError as exc:
-            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
-            status = max(status, 1)
-        except registry.ExportError as exc:  # its message starts with the label, here the path
-            print(f"invalid {exporter.name}: {exc}", file=sys.stderr)
+        problem = _check_file(path, exporter)
+        if problem:
+            print(one_line(problem), file=sys.stderr)
             status = max(status, 1)
         else:
-            print(f"{path}: valid {exporter.name}")
+            print(one_line(f"{path}: valid {exporter.name}"))
     return status
+
+
+def _check_file(path: Path, exporter: registry.Exporter) -> str | None:
+    """Why path is not a valid file of exporter's format ('PATH: invalid FORMAT: reason'), or None when it is."""
+    where = f"{path}: invalid {exporter.name}"
+    try:
+        data = read_regular(path, MAX_CHECK_BYTES)
+    except InputError as exc:
+        return f"{path}: {exc}"
+    try:
+        exporter.validate(data, str(path))
+    except registry.ExportError as exc:  # its message starts with the label (here the path), often the format
+        message = str(exc)
+        for prefix in (f"{path}: ", f"{exporter.name}: "):
+            message = message[len(prefix):] if message.startswith(prefix) else message
+        return f"{where}: {message}"
+    except UnicodeDecodeError as exc:
+        return f"{where}: not UTF-8 (byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        return f"{where}: not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except RecursionError:
+        return f"{where}: nested too deeply to check"
+    except MemoryError:
+        return f"{where}: too large to check in the memory available"
+    except Exception as exc:  # the checker met a shape it does not expect: still one line, and the rest go on
+        if "integer string conversion" in str(exc):
+            return f"{where}: a number with more than 4,300 digits"
+        if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536]:
+            return f"{where}: a DOCTYPE or entity declaration is not accepted ({type(exc).__name__}: {exc})"
+        return f"{where}: not a {exporter.name} file this check can read ({type(exc).__name__}: {exc})"
+    return None
 
 
 # --- output -----------------------------------------------------------------------------------
 
 def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) -> None:
     """The closing lines of a run: records, genes, files per format, time."""
+    if summary.output_error:
+        print(f"pfocr-export: error: {summary.output_error}; stopped, the corpus-level files of the previous "
+              "run are kept", file=sys.stderr)
+    if summary.stale_temps:
+        print(f"removed {summary.stale_temps} temp files an interrupted run had left under {out_dir}/")
     verb = "converted" if formats else "valid"
+    stop = (" (stopped: the output could not be written)" if summary.output_error
+            else " (stopped at the first failure: --strict)" if summary.stopped else "")
     print(f"{summary.read} records read, {summary.converted} {verb}, {summary.failed} failed "
-          f"in {summary.seconds:.1f} s" + (" (stopped at the first failure: --strict)" if summary.stopped else ""))
+          f"in {summary.seconds:.1f} s{stop}")
     g = summary.genes
     if g:
         print(f"genes per figure, summed: {g['resolved']} resolved, {g['renamed']} renamed, "
@@ -286,6 +381,9 @@ def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) ->
         print(f"files written under {out_dir}/: {files}")
     if summary.export_errors:
         print(f"{summary.export_errors} files failed their schema check and were not written")
+    if summary.internal_errors:
+        print(f"{summary.internal_errors} files were not written because of an internal error (a bug: please "
+              "report it with the record)")
 
 
 class Progress:

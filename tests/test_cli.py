@@ -170,5 +170,5 @@ def test_check_validates_existing_files(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", str(good)]) == 0
     assert main(["check", str(bad)]) == 1
-    assert f"invalid json: {bad}: genes[0].entrez: 'X1' does not match" in capsys.readouterr().err
+    assert f"{bad}: invalid json: genes[0].entrez: 'X1' does not match" in capsys.readouterr().err
     assert main(["check", str(tmp_path / "x.unknown")]) == 2
