@@ -36,7 +36,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -398,11 +398,3 @@ def _mesh_text(mesh_id: str, resolver: Resolver, fallback: str = "") -> str:
     name = (term.name if term else None) or fallback
     return f"MeSH {mesh_id}" + (f" {name}" if name else "")
 
-
-def flag_counts(flags: Iterable[tuple[Flag, ...]]) -> dict[str, int]:
-    """Mentions per flag code, in FLAGS order (a mention counts once per code)."""
-    counts = dict.fromkeys(FLAGS, 0)
-    for mention_flags in flags:
-        for code in dict.fromkeys(f.code for f in mention_flags):
-            counts[code] += 1
-    return counts

@@ -6,7 +6,6 @@ import importlib.util
 import re
 import sys
 import urllib.error
-from pathlib import Path
 
 import pytest
 
