@@ -29,7 +29,10 @@ rules (``exporters.formats.cx_rules`` is not used here):
   load with ``errorMessage`` (visibility forced PRIVATE).
 
 ``server.fail_next["POST /v2/network"] = [503]`` makes the next matching
-request fail once with that status (transient-error tests).
+request fail once with that status (transient-error tests);
+``server.stall_next["POST /v2/network"] = [False, True]`` lets the next one
+through and gives the one after no answer at all until the server shuts down
+(a server that hangs, for timeout tests).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class NdexServer(ThreadingHTTPServer):
         self.networksets: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
         self.fail_next: dict[str, list[int]] = {}
+        self.stall_next: dict[str, list[bool]] = {}
+        self.closing = threading.Event()
         self.update_status = 204
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -82,6 +87,7 @@ class NdexServer(ThreadingHTTPServer):
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.closing.set()
         self.shutdown()
         self.server_close()
 
@@ -512,6 +518,12 @@ class _Handler(BaseHTTPRequestHandler):
             for key, codes in self.server.fail_next.items():
                 if f"{method} {path}".startswith(key) and codes:
                     return self._error(codes.pop(0), "NDEx_Service_Unavailable", "Server is busy, try again later.")
+            stall = any(flags.pop(0) for key, flags in self.server.stall_next.items()
+                        if f"{method} {path}".startswith(key) and flags)
+        if stall:
+            self.server.closing.wait()
+            self.close_connection = True
+            return None
         if method == "GET" and path == "/rest/admin/status":
             return self._json(200, {"properties": {"ServerVersion": "2.5.4"}, "networkCount": 0})
         user = self._user()
