@@ -66,8 +66,9 @@ class Unreachable(Exception):
         self.uuid = uuid
 
 
-class ServerURLError(Exception):
-    """A ``--server`` value that is not used (not http(s), credentials inside, plain HTTP elsewhere)."""
+class SetupError(Exception):
+    """A ``--server`` that is not used (not http(s), credentials inside, plain HTTP elsewhere) or a manifest that
+    cannot be read; nothing is tried."""
 
 
 # What NDEx's BasicAuthenticationFilter answers (401) when it refuses the login itself; any other 401 is
@@ -117,17 +118,17 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print("upload-ndex: no .cx or .cx2 files in " + " ".join(args.paths), file=sys.stderr)
         return 2
+    manifest_path = args.manifest or files[0].parent / MANIFEST_NAME
     try:
         server = server_url(args.server, args.allow_http)
+        manifest = _read_manifest(manifest_path, server)
         username, password = credentials(server)
-    except (ServerURLError, CredentialsError) as exc:
+    except (SetupError, CredentialsError) as exc:
         print(f"upload-ndex: {exc}", file=sys.stderr)
         return 2
     if urlsplit(server).scheme == "http":
         print(f"upload-ndex: warning: {server} is plain HTTP: the password is sent unencrypted", file=sys.stderr)
     secrets = _secrets(username, password)
-    manifest_path = args.manifest or files[0].parent / MANIFEST_NAME
-    manifest = _read_manifest(manifest_path, server)
     client = _timed_client(server, username, password, args.timeout)
     uploader = Uploader(client, args.visibility, timeout=args.timeout)
     failed: list[str] = []
@@ -183,23 +184,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def server_url(text: str, allow_http: bool = False) -> str:
-    """The NDEx base URL to use (https:// when no scheme is given), or ServerURLError saying why not."""
-    url = text.strip() if "://" in text else "https://" + text.strip()
+    """The NDEx base URL to use (https:// when no scheme is given), or SetupError saying why not."""
+    url = _with_scheme(text)
     shown = _without_userinfo(url)
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed [IPv6 address
-        raise ServerURLError(f"--server {shown}: not a URL") from None
+        raise SetupError(f"--server {shown}: not a URL") from None
     if parts.username is not None or parts.password is not None:
-        raise ServerURLError(f"--server {shown}: user:password@ in the URL is not used (it would stay in the "
+        raise SetupError(f"--server {shown}: user:password@ in the URL is not used (it would stay in the "
                              "shell history and the process list): set NDEX_USERNAME and NDEX_PASSWORD, or "
                              "add the server to ~/.netrc")
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ServerURLError(f"--server {shown}: not an NDEx server's base URL (like {DEFAULT_SERVER})")
+        raise SetupError(f"--server {shown}: not an NDEx server's base URL (like {DEFAULT_SERVER})")
     if parts.scheme == "http" and not allow_http and not _loopback(parts.hostname):
-        raise ServerURLError(f"--server {shown} is plain HTTP: the NDEx password would cross the network "
+        raise SetupError(f"--server {shown} is plain HTTP: the NDEx password would cross the network "
                              "unencrypted; use https://, or pass --allow-http to send it anyway")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _with_scheme(url: str) -> str:
+    """https:// in front of a URL without a scheme, as ndex2 reads it."""
+    return url.strip() if "://" in url else "https://" + url.strip()
 
 
 def _without_userinfo(url: str) -> str:
@@ -503,16 +509,22 @@ def _cx_files(paths: Iterable[str]) -> list[Path]:
 
 
 def _read_manifest(path: Path, server: str) -> dict[str, Any]:
+    """The manifest's networks for ``server``; one written with user:password@ in its server URL (before
+    upload-ndex refused those) is read as that server and rewritten without them."""
     try:
         manifest = json.loads(path.read_bytes())
     except FileNotFoundError:
         return {"server": server, "networks": {}}
-    except ValueError as exc:
-        raise SystemExit(f"upload-ndex: manifest {path} is not JSON: {exc}") from None
-    if manifest.get("server") != server:
-        raise SystemExit(f"upload-ndex: manifest {path} records networks on {manifest.get('server')}, "
-                         f"not {server}; pass --manifest FILE for another server")
-    return {"server": server, "networks": dict(manifest.get("networks", {}))}
+    except (OSError, ValueError) as exc:
+        raise SetupError(f"manifest {path} cannot be read: {exc}") from None
+    networks = manifest.get("networks", {}) if isinstance(manifest, dict) else None
+    if not isinstance(networks, dict) or not all(isinstance(v, str) for v in networks.values()):
+        raise SetupError(f"manifest {path} is not an upload-ndex manifest (server, networks: figid -> UUID)")
+    recorded = _without_userinfo(_with_scheme(str(manifest.get("server")))).rstrip("/")
+    if recorded != server:
+        raise SetupError(f"manifest {path} records networks on {recorded}, not {server}; pass --manifest FILE "
+                         "for another server")
+    return {"server": server, "networks": dict(networks)}
 
 
 def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
