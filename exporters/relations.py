@@ -149,12 +149,21 @@ def _word_count(name: str) -> int:
 
 # --- vendored names ------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Hgnc:
+    """What the vendored HGNC table says about names."""
+
+    genes: dict[str, tuple[str, str, tuple[str, ...]]]  # Entrez id -> (symbol, name, previous symbols + aliases)
+    owners: dict[str, frozenset[str]]  # name key -> approved symbols that carry it as previous symbol or alias
+    previous: dict[str, frozenset[str]]  # name key -> approved symbols that carry it as previous symbol
+    approved: frozenset[str]  # keys of every approved symbol
+
+
 @lru_cache(maxsize=1)
-def _hgnc() -> tuple[dict[str, tuple[str, str, tuple[str, ...]]], dict[str, frozenset[str]], frozenset[str]]:
-    """Entrez id -> (approved symbol, name, aliases + previous symbols); name key -> approved symbols
-    that carry it as alias or previous symbol; keys of every approved symbol."""
+def _hgnc() -> _Hgnc:
     by_entrez: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     owners: dict[str, set[str]] = {}
+    previous_of: dict[str, set[str]] = {}
     approved: set[str] = set()
     text = gzip.decompress((DATA_DIR / "hgnc.tsv.gz").read_bytes()).decode("utf-8")
     for line in text.split("\n")[1:-1]:
@@ -162,14 +171,18 @@ def _hgnc() -> tuple[dict[str, tuple[str, str, tuple[str, ...]]], dict[str, froz
         if status != "Approved":
             continue
         approved.add(name_key(symbol) or symbol)
-        others = tuple(a for a in (previous.split("|") if previous else []) + (aliases.split("|") if aliases else []))
+        previous_symbols = previous.split("|") if previous else []
+        others = tuple(previous_symbols + (aliases.split("|") if aliases else []))
         for other in others:
             key = name_key(other)
             if key:
                 owners.setdefault(key, set()).add(symbol)
+                if other in previous_symbols:
+                    previous_of.setdefault(key, set()).add(symbol)
         if entrez:
             by_entrez[entrez] = (symbol, name, others)
-    return by_entrez, {k: frozenset(v) for k, v in owners.items()}, frozenset(approved)
+    return _Hgnc(by_entrez, {k: frozenset(v) for k, v in owners.items()},
+                 {k: frozenset(v) for k, v in previous_of.items()}, frozenset(approved))
 
 
 @lru_cache(maxsize=1)
@@ -233,7 +246,7 @@ class _Lexicon:
                 ranks[key] = min(rank, ranks.get(key, rank))
                 spellings.setdefault(variant, set()).add(name)
 
-        hgnc, owners, approved = _hgnc()
+        hgnc = _hgnc()
         for mention in _usable_genes(figure):
             word = _plain_word(mention.label)
             if mention.source in _FAMILY_ROWS:
@@ -249,19 +262,19 @@ class _Lexicon:
                 continue
             key = f"ncbigene:{mention.entrez}"
             human = mention.taxon == HUMAN_TAXON
-            entry = hgnc.get(mention.entrez) if human else None
+            entry = hgnc.genes.get(mention.entrez) if human else None
             symbol = entry[0] if entry else mention.hgnc_symbol
             self.entities.setdefault(key, _Entity(key, "gene", symbol))
             own = mention.source in _OWN_SYMBOL_ROWS
-            for name in {word, mention.symbol} - {""}:
-                if own or not human or _alias_fits(name, symbol, owners, approved):
+            for name in sorted({word, mention.symbol} - {""}):
+                if own or not human or _alias_fits(name, symbol, hgnc):
                     add(name, key, 0 if own else 1)
             add(mention.hgnc_symbol, key, 0)
             if entry:
                 add(entry[0], key, 0)
                 for other in entry[2]:
                     other_key = name_key(other)
-                    if other_key and owners.get(other_key) == {entry[0]} and other_key not in approved:
+                    if other_key and hgnc.owners.get(other_key) == {entry[0]} and other_key not in hgnc.approved:
                         add(other, key, 1)
                 for name in (entry[1], entry[1].split(",")[0]):
                     add(name, key, 1)
@@ -272,7 +285,7 @@ class _Lexicon:
             key = f"mesh:{term.mesh}"
             self.entities.setdefault(key, _Entity(key, "chemical", term.label))
             found = resolver.mesh(term.mesh)
-            for name in {term.label, term.mesh_name, found.name if found else ""} - {""}:
+            for name in sorted({term.label, term.mesh_name, found.name if found else ""} - {"", None}):
                 add(name, key, 0)
                 if name.lower().endswith("s") and len(name) > 4:
                     add(name[:-1], key, 1)
@@ -332,18 +345,24 @@ def _plain_word(label: str) -> str:
     return "" if re.search(r"[/,;&+\s]", label) else label
 
 
-def _alias_fits(name: str, symbol: str, owners: dict[str, frozenset[str]], approved: frozenset[str]) -> bool:
-    """Whether an alias the record matched means its gene: not another gene's approved symbol ("Met" is
-    MET, not SLTM), and when HGNC gives it to several genes, the record's gene symbol starts with it
-    ("IFN-a" -> IFNA1 fits; "ABL" -> MTTP, "NBS1" -> NLRP2, "p65" -> SYT1 do not)."""
+def _alias_fits(name: str, symbol: str, hgnc: _Hgnc) -> bool:
+    """Whether an alias the record matched means its gene. Not when it is another gene's approved symbol
+    ("Met" is MET, not SLTM), or HGNC gives it to several genes and another one has it as its previous
+    symbol ("NBS1" is NBN's, not NLRP2's; "MLP" MARCKSL1's, not CSRP3's) or as the start of its symbol
+    ("ABL" is ABL1, not MTTP; "HIF-1" HIF1A, not SETD2). "PD-1" (PDCD1, also an alias of SNCA) fits."""
     nkey = name_key(name)
     if not nkey:
         return False
     own = name_key(symbol) or symbol
-    if nkey in approved and nkey != own:
+    if nkey in hgnc.approved and nkey != own:
         return False
-    holders = owners.get(nkey, frozenset())
-    return len(holders) <= 1 or own.startswith(nkey)
+    others = hgnc.owners.get(nkey, frozenset()) - {symbol}
+    if not others or own.startswith(nkey):
+        return True
+    if any((name_key(o) or o).startswith(nkey) for o in others):
+        return False
+    previous = hgnc.previous.get(nkey, frozenset())
+    return not (previous & others and symbol not in previous)
 
 
 # --- the words the reader knows ----------------------------------------------------------------
@@ -378,11 +397,11 @@ _VERBS = {
     **dict.fromkeys("bind interact associate complex heterodimerize heterodimerise dimerize dimerise recruit join"
                     .split(), ("binding", 0)),
     "degrade": ("degradation", 1),
-    **dict.fromkeys("regulate modulate control affect influence alter involve".split(), ("regulation", 0)),
+    **dict.fromkeys("regulate modulate control involve".split(), ("regulation", 0)),
     **dict.fromkeys("lead result cause mediate contribute responsible".split(), (None, 1)),
 }
 # Verbs that state no relation but are verbs: they end a subject and govern infinitives
-_PLAIN_VERBS = """form act serve play use signal translocate move exert occur require participate exhibit
+_PLAIN_VERBS = """form act serve play use signal translocate move exert occur require participate exhibit affect
     allow enable permit force help show appear seem tend localize recognize recognise target relocate""".split()
 _OBJECT_CONTROL = frozenset("""activate stimulate induce recruit cause promote trigger drive allow enable permit
     force help use require lead""".split())
@@ -411,6 +430,9 @@ _NOUNS = {
 }
 _COMPLEX_NOUNS = frozenset("""complex complexes heterodimer heterodimers dimer dimers heterotrimer trimer
     heterocomplex""".split())
+_OF_HEADS = frozenset("""region regions domain domains site sites terminus form forms fragment fragments part
+    number group set type types variant variants""".split())
+_MEMBERS_FOLLOW = frozenset("formed composed consisting comprising containing".split())
 _CONVERSION_NOUNS = frozenset("conversion oxidation reduction hydrolysis transformation isomerization".split())
 _LOSS = frozenset("""mutation mutations loss deletion deletions knockdown knockout deficiency depletion silencing
     absence lack""".split())
@@ -534,8 +556,11 @@ def _find_mentions(view: str, tokens: list[tuple[str, int, int]], lexicon: _Lexi
             key += _fold(tokens[words[y]][0])
             written = view[tokens[words[x]][1]:tokens[words[y]][2]]
             entity, nkey = lexicon.lookup(key, written), key
-            if entity is None and key.endswith("S") and len(key) > 3:
+            if entity is None and key.endswith("S") and len(key) > 3:  # "TLRs", "MAPKs", "statins"
                 entity, nkey = lexicon.lookup(key[:-1], written[:-1]), key[:-1]
+                if entity is not None and lexicon.entities[entity].kind == "gene" and (
+                        len(nkey) < 4 or nkey.endswith("C")):
+                    entity = None  # "HSCs", "DCs" are cells; "CRBPs" are CRBP
             if entity:
                 best = (y, entity, nkey)
         if best is None:
@@ -631,7 +656,7 @@ def _tag(units: list[_Unit]) -> None:
     for i, u in enumerate(units):
         if u.kind != "W" or u.tag:
             continue
-        entry = _WORD_TABLE.get(u.low)
+        entry = None if _TAGS.get(u.low) == "LIST" else _WORD_TABLE.get(u.low)
         if entry and entry[0] == "N" and entry[2] and _verb_here(units, i, entry[2][2]):
             entry = entry[2]
         if entry:
@@ -646,6 +671,9 @@ def _tag(units: list[_Unit]) -> None:
             u.tag = "AGENT"
         if u.low == "this" and i + 1 < len(units) and units[i + 1].low in _PRONOUN_NOUNS:
             u.tag = "PRON"
+        if u.tag in ("N", "V") and i > 1 and units[i - 1].text in _HYPHENS and units[i - 1].end == u.start \
+                and units[i - 2].kind == "W" and units[i - 2].end == units[i - 1].start:
+            u.tag = ""  # "DNA-binding protein", "ER-associated degradation": part of a compound
 
 
 def _verb_here(units: list[_Unit], i: int, form: str) -> bool:
@@ -703,12 +731,16 @@ def _mark_mentions(units: list[_Unit], lexicon: _Lexicon) -> list[_Unit]:
             j += 1
         if j < len(units) and units[j].low in ("receptor", "receptors"):
             receptor = lexicon.receptor_of(u.key)
-            if receptor:
+            if receptor:  # "LIF receptor" -> LIFR
                 u.key, u.text, u.end = receptor, u.text + " receptor", units[j].end
                 i = j + 1
-            else:
-                out[-1] = _Unit("W", u.text, u.start, u.end)
-            continue
+                continue
+            k = j + 1
+            while k < len(units) and units[k].low in ("complex", "subunit", "subunits"):
+                k += 1
+            if lexicon.entities[u.key].kind == "chemical" or (k < len(units) and units[k].kind == "E"):
+                out[-1] = _Unit("W", u.text, u.start, u.end)  # "RA receptors", "the IFN receptor complex IFNAR1/2"
+                continue
         if lexicon.entities[u.key].kind == "chemical" and nxt.kind == "W" and (
                 _ENZYME_END.search(nxt.low) or nxt.low == "binding"
                 or (after is not None and after.kind == "W" and _ENZYME_END.search(after.low))):
@@ -832,7 +864,10 @@ class _Sentence:
 
     def is_verb(self, i: int) -> bool:
         u = self.at(i)
-        return u is not None and u.tag == "V" and not self.adjectival(i)
+        if u is None or u.tag != "V" or self.adjectival(i):
+            return False
+        prev = self.at(i - 1)
+        return not (prev is not None and prev.text in _HYPHENS and prev.end == u.start)  # "domain-associated"
 
     def adjectival(self, i: int) -> bool:
         """A participle used as an adjective: "Activated ATM", "the spliced XBP1", "increased expression"."""
@@ -931,6 +966,9 @@ class _Sentence:
                 break
             if tag == "CC" and self.is_verb(self.skip(j + 1)):
                 break
+            if u.low in _MEMBERS_FOLLOW and self.at(j - 1) is not None and self.units[j - 1].low in _COMPLEX_NOUNS:
+                j += 2 if self.at(j + 1) is not None and self.units[j + 1].low in ("of", "by") else 1
+                continue
             if tag == "N" and not events and u.lemma not in ("signaling", "signalling") and j > q:
                 break
             if (tag == "V" and not self.adjectival(j)) or tag in (
@@ -979,6 +1017,8 @@ class _Sentence:
                     if following is not None and following.tag == "N":
                         themes = self.of_themes(self.units.index(following), end)
             themes = themes or self.pre_themes(k, q) or self.possessive(k)
+            if etype == "amount" and {id(t) for t in themes} <= {id(t) for e in found for t in e.themes}:
+                continue  # "expression of MDM2 levels": the levels are the expression's
             if themes:
                 found.append(_Event(etype, sign, themes))
         return found
@@ -996,28 +1036,54 @@ class _Sentence:
         out, j = [], k - 1
         while j >= q:
             u = self.units[j]
+            if u.text == ")" and j in self.pair and self.pair[j] >= q:  # "Leukemia inhibitory factor (LIF) binding"
+                ents = self.apposition(self.pair[j])
+                if not ents:
+                    break
+                out.extend(reversed(ents))
+                j = self.pair[j] - 1
+                continue
             if u.kind == "E":
                 if u.entity:
                     out.append(u)
-            elif not (u.text in ("/", ",", "-", "–") or u.tag in ("CC", "") or u.low in _HEADS):
+            elif not (u.text in ("/", ",", "-", "–") or u.tag == "CC" or u.low in _HEADS or (
+                    u.tag == "" and _looks_like_name(u.text))):
                 break
             j -= 1
         return out[::-1]
 
     def possessive(self, k: int) -> list[_Unit]:
-        """"increase its expression": the nearest entity before."""
+        """"increase its expression": the nearest entity before, not one in a by-phrase."""
         prev = self.at(k - 1)
         if prev is None or prev.low not in ("its", "their"):
             return []
-        for u in reversed(self.units[:k - 1]):
-            if u.entity:
-                return [u]
+        for j in range(k - 2, -1, -1):
+            if self.units[j].entity and not self.in_by_phrase(j):
+                return [self.units[j]]
         return []
+
+    def in_by_phrase(self, j: int) -> bool:
+        k = j - 1
+        while k >= 0 and self.units[k].tag not in ("PREP", "V") and self.units[k].text not in (",", ";", ":"):
+            k -= 1
+        return k >= 0 and self.units[k].low == "by"
 
     def right_np(self, q: int, stop: int | None = None, binding: bool = False) -> tuple[list[_Unit], list[_Event], int]:
         q = self.skip(q, ("ADV", "DET"))
         end = self.np_end(q, stop, binding)
-        return self.entities(q, end), self.events(q, end), end
+        return [e for e in self.entities(q, end) if self.heads_allow(e, q)], self.events(q, end), end
+
+    def heads_allow(self, e: _Unit, q: int) -> bool:
+        """Whether "<noun> of <entity>" names the entity itself ("the C-terminal region of Rpn13", "two
+        molecules of pyruvate"), not an unknown event ("the ubiquitination of TBK1")."""
+        j = self.units.index(e) - 1
+        while j > q and self.units[j].low != "of" and not (
+                self.units[j].tag in ("V", "REL", "SUB") or self.units[j].text in (";", ":")):
+            j -= 1
+        if j <= q or self.units[j].low != "of":
+            return True
+        head = self.units[j - 1]
+        return head.low in _HEADS or head.low in _OF_HEADS or head.tag in ("N", "LIST")
 
     def select(self, start: int, end: int) -> _Side | None:
         """The subject entities of units start..end-1: those before any preposition but "of"/"in"
@@ -1033,7 +1099,8 @@ class _Sentence:
                 continue
             if u.tag == "PREP" and u.low not in ("of", "in"):
                 blocked = True
-            if u.low in _LOSS and not cands:
+            if not blocked and (u.low in _LOSS or (u.tag == "N" and _NOUNS.get(u.lemma, ("",))[0] == "inhibition")
+                                or (u.tag == "V" and u.form == "ed" and _VERBS.get(u.lemma, ("", 0))[1] < 0)):
                 loss = True
             if u.entity and not blocked:
                 cands.append(u)
@@ -1097,6 +1164,13 @@ class _Sentence:
                     u.tag == "PREP" and u.low != "of")) and u.low not in _HEADS:
                 if not (u.tag == "PREP" and u.low == "of"):
                     break
+            nxt = self.at(j + 1)
+            if u.tag == "CC" and not (nxt is not None and (nxt.kind == "E" or _looks_like_name(nxt.text))):
+                break  # "the inhibition of BCL-2, and the upregulation of BIM, which": BIM's phrase only
+            before = self.at(j - 1)
+            if u.tag == "DET" and not (before is not None and before.low == "of"):
+                j -= 1
+                break  # the determiner opens the phrase
             j -= 1
         side = self.select(j + 1, i + 1)
         if side is not None:
@@ -1206,7 +1280,10 @@ class _Sentence:
             return self.left_agent(k + 1)
         governor = self.prev_verb(to)
         if governor is None or governor < self.clause_start(to):
-            return self.clause_subject(to)
+            side = self.clause_subject(to)
+            if side is not None:
+                side.hedge = any(u.low in _HEDGES for u in self.units[self.clause_start(to):to])
+            return side
         if self.units[governor].lemma in _OBJECT_CONTROL:
             q = governor + 1
             if self.at(q) is not None and self.units[q].low == "for":
@@ -1261,12 +1338,7 @@ class _Sentence:
         start = self.clause_start(i)
         for j in range(i - 1, start - 1, -1):
             u = self.units[j]
-            if not u.entity:
-                continue
-            k = j - 1
-            while k >= start and self.units[k].tag not in ("PREP", "V"):
-                k -= 1
-            if k >= start and self.units[k].low == "by":
+            if not u.entity or self.in_by_phrase(j):
                 continue
             group = [u]
             k = j - 1
@@ -1300,6 +1372,9 @@ class _Sentence:
              hedged: bool, t: int) -> None:
         """Relations from an agent to a verb's object: its events, else its entities."""
         u = self.units[t]
+        agent_keys = {a.key for a in agent.ents}
+        if agent_keys & {e.key for e in ents} or agent_keys & {th.key for e in events for th in e.themes}:
+            return
         covered = set()
         for event in events:
             for theme in event.themes:
@@ -1345,6 +1420,10 @@ class _Sentence:
         if u.form == "ed" and (aux or (by is not None and by.low == "by" and u.tag != "MOD")):
             self.passive(t, g, vtype, sign, hedge, aux)
             return
+        if u.form == "ed" and vtype == "binding":
+            if by is not None and by.low in ("to", "with"):
+                self.passive(t, g, vtype, sign, hedge, False)  # "X bound to Y", "X associated with Y"
+            return
         agent = self.agent_of(t)
         if agent is None or agent.neg:
             return
@@ -1374,8 +1453,11 @@ class _Sentence:
         if vtype == "binding" or vtype == "phosphorylation":
             events = []
         if not ents and not events:
-            if lemma in _SYMMETRIC and len(agent.ents) > 1:
-                self.pairwise(agent.ents, hedged, agent.start, u.end)
+            after = self.at(self.skip(t + 1))
+            alone = after is None or after.kind == "P" or after.tag in ("CC", "SUB", "REL") or (
+                after.low == "to" and self.is_verb(self.skip(self.units.index(after) + 1)))
+            if lemma in _SYMMETRIC and len(agent.ents) > 1 and alone:
+                self.pairwise(agent.ents, hedged, agent.start, u.end)  # "STAT1 and STAT2 which dimerize"
             return
         self.emit(agent, ents, events, vtype, sign, hedged, t)
 
@@ -1399,12 +1481,25 @@ class _Sentence:
             return
         if nxt.low != "by":
             return
-        agents, _events, _end = self.right_np(j + 1)
+        agents = self.by_agents(j)
         event = _Event(*theme.event, theme.ents) if theme.event else None
         for a in agents:
             for target in theme.ents:
                 kind = _combine(vtype, sign, event, target, self.lexicon) if event else vtype
                 self.add(a, target, kind, hedged, min(theme.start, u.start), max(a.end, u.end))
+
+    def by_agents(self, by: int) -> list[_Unit]:
+        """The entities of the noun phrase after "by" when it names them ("by ERK and GSK-3β", "by the kinase
+        ATM"), not an action ("by recovering MAVS signaling")."""
+        q = self.skip(by + 1, ("ADV", "DET"))
+        for _ in range(3):
+            u = self.at(q)
+            if u is None or u.kind != "W" or u.tag != "" or u.low.endswith("ing"):
+                break
+            q += 1
+        if self.at(q) is None or not self.units[q].entity:
+            return []
+        return self.entities(q, self.np_end(q))
 
     def form_complex(self, t: int) -> None:
         """"X and Y form a complex", "X forms a heterodimer with Y"."""
@@ -1433,11 +1528,14 @@ class _Sentence:
         units = self.units
         for k, u in enumerate(units):
             if u.kind == "E" and u.mod in _RELATION_MODS and not u.negated:
-                ents, events, _end = self.right_np(k + 2 if self.at(k + 1) and units[k + 1].tag == "MOD" else k + 1)
+                m = k + 1
+                while m < len(units) and units[m].tag != "MOD":
+                    m += 1
+                ents, events, _end = self.right_np(m + 1)
                 side = _Side([_unmodified(u)], u.start)
                 if events:
                     self.emit(side, [], events, "activation", 1, False, k)
-                elif ents and ents[0] is units[self.skip(k + 2, ("ADV", "DET", ""))]:
+                elif ents and ents[0] is self.at(self.skip(m + 1, ("ADV", "DET"))):
                     self.add(side.ents[0], ents[0], "activation", False, u.start, ents[0].end)
                 continue
             if u.kind != "W":
@@ -1454,9 +1552,24 @@ class _Sentence:
                 self.partner(k)
 
     def complex_members(self, k: int) -> None:
-        before = self.pre_themes(k, 0)
+        before, groups, j = [], [[]], k - 1  # "P-Smad2/3-Smad4 complex": Smad2 or Smad3, each with Smad4
+        while j >= 0 and (self.units[j].kind == "E" or self.units[j].text in ("/", "-", "–")
+                          or self.units[j].low == "and"):
+            if self.units[j].entity:
+                before.insert(0, self.units[j])
+                groups[0].insert(0, self.units[j])
+            elif self.units[j].text in ("-", "–") and groups[0]:
+                groups.insert(0, [])
+            j -= 1
         after: list[_Unit] = []
         nxt = self.at(k + 1)
+        partner = nxt
+        if before and partner is not None and partner.low == "with":  # "Smad2 and Smad3 complex with Smad4"
+            ents, _events, _end = self.right_np(k + 2, binding=True)
+            for target in ents:
+                for a in before:
+                    self.add(a, target, "binding", False, before[0].start, target.end)
+            return
         j = k + 1
         if nxt is not None and nxt.text == ",":
             j += 1
@@ -1475,14 +1588,18 @@ class _Sentence:
         for e in before + after:
             if e.key not in {m.key for m in members}:
                 members.append(e)
-        if len(members) > 1 and not self.negated_clause(k):
-            self.pairwise(members, False, min(m.start for m in members), max(m.end for m in members))
-        partner = self.at(k + 1)
-        if before and partner is not None and partner.low == "with":  # "Smad2 and Smad3 complex with Smad4"
-            ents, _events, _end = self.right_np(k + 2, binding=True)
-            for target in ents:
-                for a in before:
-                    self.add(a, target, "binding", False, before[0].start, target.end)
+        if len(members) < 2 or self.negated_clause(k):
+            return
+        lo, hi = min(m.start for m in members), max(m.end for m in members)
+        groups = [g for g in groups if g]
+        if len(groups) > 1 and not after:
+            for i, group in enumerate(groups):
+                for a in group:
+                    for other in groups[i + 1:]:
+                        for b in other:
+                            self.add(a, b, "binding", False, lo, hi)
+            return
+        self.pairwise(members, False, lo, hi)
 
     def binding_noun(self, k: int) -> None:
         """"interaction of X with Y", "interaction between X and Y", "binding of X to Y", "X binding to Y",
@@ -1506,7 +1623,7 @@ class _Sentence:
         partner = self.at(end)
         if not first or partner is None or partner.low not in ("with", "to", "by"):
             return
-        ents = self.entities(end + 1, self.np_end(end + 1, binding=True))
+        ents = self.entities(end + 1, self.np_end(end + 1))
         for a in first:
             for b in ents:
                 self.add(a, b, "binding", False, min(a.start, u.start), b.end)
@@ -1522,10 +1639,10 @@ class _Sentence:
         by = self.at(end)
         agents: list[_Unit] = []
         if by is not None and by.low == "by":
-            agents = self.entities(end + 1, self.np_end(end + 1))
+            agents = self.by_agents(end)
         prev = self.at(k - 1)
         if not agents and prev is not None and prev.entity and self.at(k + 1) is not None and \
-                self.units[k + 1].low == "of" and prev.start < u.start:
+                self.units[k + 1].low == "of" and etype in ("activation", "inhibition", "phosphorylation"):
             agents = [prev]
         event = _Event(etype, sign, themes)
         for a in agents:
@@ -1674,7 +1791,8 @@ class _Sentence:
                         nxt.low in _HEADS and after is not None and after.low in _CHAIN_HEADS)):
                     for g in pending:
                         out.extend((a, b, g[0].start, nxt.end) for a, b in zip(g, g[1:])
-                                   if a.kind == "E" and b.kind == "E" and a.key != b.key)
+                                   if a.kind == "E" and b.kind == "E" and a.key != b.key
+                                   and not (b.text.isdigit() or b.text in _GREEK_CHARS))
                     pending = []
                 elif nxt is None or not (nxt.tag == "CC" or nxt.text == ","):
                     pending = []
@@ -1711,6 +1829,11 @@ class _Sentence:
         if u in self.units:
             return self.text[self.offsets[u.start]:self.offsets[u.end]]
         return u.text
+
+
+def _looks_like_name(word: str) -> bool:
+    """A word that is likely a gene name the record does not list ("SOX2", "OCT4")."""
+    return len(word) > 1 and (any(c.isdigit() for c in word) or word.isupper())
 
 
 def _unmodified(u: _Unit) -> _Unit:
