@@ -432,6 +432,7 @@ _COMPLEX_NOUNS = frozenset("""complex complexes heterodimer heterodimers dimer d
     heterocomplex""".split())
 _OF_HEADS = frozenset("""region regions domain domains site sites terminus form forms fragment fragments part
     number group set type types variant variants""".split())
+_PROCESS_NOUNS = frozenset("metabolism function functions homeostasis turnover stability".split())  # "X metabolism" is X's
 _MEMBERS_FOLLOW = frozenset("formed composed consisting comprising containing".split())
 _CONVERSION_NOUNS = frozenset("conversion oxidation reduction hydrolysis transformation isomerization".split())
 _LOSS = frozenset("""mutation mutations loss deletion deletions knockdown knockout deficiency depletion silencing
@@ -801,6 +802,7 @@ class _Event:
     type: str
     sign: int
     themes: list[_Unit]
+    noun: str = ""
 
 
 def _combine(vtype: str | None, vsign: int, event: _Event, theme: _Unit, lexicon: _Lexicon) -> str | None:
@@ -815,6 +817,8 @@ def _combine(vtype: str | None, vsign: int, event: _Event, theme: _Unit, lexicon
         return signed if lexicon.entities[theme.key].kind == "chemical" else "expression"
     if event.type == "inhibition":
         return {1: "inhibition", 0: "regulation"}.get(sign)
+    if event.type == "translocation" and lexicon.entities[theme.key].kind != "chemical" and event.noun == "release":
+        return None  # "the release of active NF-κB" (from its inhibitor) is not a translocation it causes
     if event.type in ("phosphorylation", "degradation", "translocation"):
         return event.type if sign > 0 else signed
     return None
@@ -875,6 +879,8 @@ class _Sentence:
         if u.form not in ("ed", "ing"):
             return False
         prev, nxt = self.at(i - 1), self.at(self.skip(i + 1))
+        if u.form == "ing" and nxt is not None and nxt.low in ("protein", "factor", "kinase", "transcription"):
+            return True  # "activating protein 1", "activating transcription factor 4": a name
         if nxt is None or not (nxt.kind == "E" or (nxt.kind == "W" and nxt.tag in ("", "N"))):
             return False
         if u.form == "ing":
@@ -1020,7 +1026,7 @@ class _Sentence:
             if etype == "amount" and {id(t) for t in themes} <= {id(t) for e in found for t in e.themes}:
                 continue  # "expression of MDM2 levels": the levels are the expression's
             if themes:
-                found.append(_Event(etype, sign, themes))
+                found.append(_Event(etype, sign, themes, u.lemma))
         return found
 
     def of_themes(self, k: int, end: int) -> list[_Unit]:
@@ -1071,12 +1077,22 @@ class _Sentence:
     def right_np(self, q: int, stop: int | None = None, binding: bool = False) -> tuple[list[_Unit], list[_Event], int]:
         q = self.skip(q, ("ADV", "DET"))
         end = self.np_end(q, stop, binding)
-        return [e for e in self.entities(q, end) if self.heads_allow(e, q)], self.events(q, end), end
+        ents = [e for e in self.entities(q, end) if self.heads_allow(self.units.index(e), q)
+                and not self.modifies_noun(self.units.index(e))]
+        events = [e for e in self.events(q, end) if all(self.heads_allow(self.units.index(t), q) for t in e.themes)]
+        return ents, events, end
 
-    def heads_allow(self, e: _Unit, q: int) -> bool:
+    def modifies_noun(self, i: int) -> bool:
+        """An entity that only qualifies the noun after it ("acetaldehyde accumulation", "NF-κB target genes")."""
+        nxt = self.at(i + 1)
+        return (nxt is not None and nxt.kind == "W" and nxt.tag == "" and nxt.start > self.units[i].end
+                and nxt.low not in _HEADS and nxt.low not in _OF_HEADS and nxt.low not in _PROCESS_NOUNS
+                and not _looks_like_name(nxt.text))
+
+    def heads_allow(self, i: int, q: int) -> bool:
         """Whether "<noun> of <entity>" names the entity itself ("the C-terminal region of Rpn13", "two
-        molecules of pyruvate"), not an unknown event ("the ubiquitination of TBK1")."""
-        j = self.units.index(e) - 1
+        molecules of pyruvate"), not an unknown event ("the ubiquitination of TBK1", "downstream of TLR4")."""
+        j = i - 1
         while j > q and self.units[j].low != "of" and not (
                 self.units[j].tag in ("V", "REL", "SUB") or self.units[j].text in (";", ":")):
             j -= 1
@@ -1334,8 +1350,11 @@ class _Sentence:
         return self.select(start, i) if start < i else None
 
     def last_theme(self, i: int) -> _Side | None:
-        """The last entity of the clause before unit i that is not in a by-phrase."""
+        """The last entity of the clause before unit i that is not in a by-phrase; in a relative clause
+        without one ("STING, which dimerizes, leading to"), what the relative pronoun refers to."""
         start = self.clause_start(i)
+        if start and self.units[start - 1].tag == "REL" and not any(u.entity for u in self.units[start:i]):
+            return self.antecedent(start - 1)
         for j in range(i - 1, start - 1, -1):
             u = self.units[j]
             if not u.entity or self.in_by_phrase(j):
@@ -1474,7 +1493,7 @@ class _Sentence:
             return
         hedged = hedge or theme.hedge
         if vtype == "binding" and nxt.low in ("to", "with"):
-            ents, _events, _end = self.right_np(j + 1, binding=True)
+            ents, _events, _end = self.right_np(j + 1)
             for target in ents:
                 for a in theme.ents:
                     self.add(a, target, "binding", hedged, min(theme.start, u.start), target.end)
@@ -1552,19 +1571,22 @@ class _Sentence:
                 self.partner(k)
 
     def complex_members(self, k: int) -> None:
-        before, groups, j = [], [[]], k - 1  # "P-Smad2/3-Smad4 complex": Smad2 or Smad3, each with Smad4
+        """Members of a complex bind each other: "the RAR/RXR heterodimer", "BAG6 complex, composed of Bag6,
+        TRC35 and UBL4A", "receptor complex IFNAR1/2"; "P-Smad2/3-Smad4 complex": Smad2 and Smad3 each bind
+        Smad4 (a name written once with two numbers, "Smad2/3", "ULK1/2", gives alternatives before the noun)."""
+        groups: list[list[_Unit]] = [[]]
+        j = k - 1
         while j >= 0 and (self.units[j].kind == "E" or self.units[j].text in ("/", "-", "–")
                           or self.units[j].low == "and"):
             if self.units[j].entity:
-                before.insert(0, self.units[j])
                 groups[0].insert(0, self.units[j])
             elif self.units[j].text in ("-", "–") and groups[0]:
                 groups.insert(0, [])
             j -= 1
-        after: list[_Unit] = []
+        groups = [g for g in groups if g]
+        before = [m for g in groups for m in g]
         nxt = self.at(k + 1)
-        partner = nxt
-        if before and partner is not None and partner.low == "with":  # "Smad2 and Smad3 complex with Smad4"
+        if before and nxt is not None and nxt.low == "with":  # "Smad2 and Smad3 complex with Smad4"
             ents, _events, _end = self.right_np(k + 2, binding=True)
             for target in ents:
                 for a in before:
@@ -1574,32 +1596,36 @@ class _Sentence:
         if nxt is not None and nxt.text == ",":
             j += 1
             nxt = self.at(j)
+        after: list[_Unit] = []
         if nxt is not None and nxt.text in "([":
             after = self.apposition(j)
         elif nxt is not None and nxt.kind == "E":
             after = self.entities(j, self.np_end(j))
-        elif nxt is not None and nxt.low in ("of", "between", "composed", "consisting", "comprising", "containing",
-                                              "formed"):
+        elif nxt is not None and nxt.low in ("of", "between", *_MEMBERS_FOLLOW):
             q = j + 1
             while self.at(q) is not None and self.units[q].low in ("of", "by"):
                 q += 1
             after = self.entities(q, self.np_end(q))
-        members = []
+        if self.negated_clause(k):
+            return
+        members: list[_Unit] = []
         for e in before + after:
             if e.key not in {m.key for m in members}:
                 members.append(e)
-        if len(members) < 2 or self.negated_clause(k):
+        if len(members) < 2:
             return
         lo, hi = min(m.start for m in members), max(m.end for m in members)
-        groups = [g for g in groups if g]
-        if len(groups) > 1 and not after:
-            for i, group in enumerate(groups):
-                for a in group:
-                    for other in groups[i + 1:]:
-                        for b in other:
-                            self.add(a, b, "binding", False, lo, hi)
+        if after or len(groups) == 1:
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if after or not _one_name(a, b):
+                        self.add(a, b, "binding", False, lo, hi)
             return
-        self.pairwise(members, False, lo, hi)
+        for i, group in enumerate(groups):
+            for a in group:
+                for other in groups[i + 1:]:
+                    for b in other:
+                        self.add(a, b, "binding", False, lo, hi)
 
     def binding_noun(self, k: int) -> None:
         """"interaction of X with Y", "interaction between X and Y", "binding of X to Y", "X binding to Y",
@@ -1644,7 +1670,7 @@ class _Sentence:
         if not agents and prev is not None and prev.entity and self.at(k + 1) is not None and \
                 self.units[k + 1].low == "of" and etype in ("activation", "inhibition", "phosphorylation"):
             agents = [prev]
-        event = _Event(etype, sign, themes)
+        event = _Event(etype, sign, themes, u.lemma)
         for a in agents:
             for theme in themes:
                 self.add(a, theme, _combine(None, 1, event, theme, self.lexicon), False, min(a.start, u.start),
@@ -1829,6 +1855,11 @@ class _Sentence:
         if u in self.units:
             return self.text[self.offsets[u.start]:self.offsets[u.end]]
         return u.text
+
+
+def _one_name(a: _Unit, b: _Unit) -> bool:
+    """Two names written as one ("Smad2/3": Smad2 and a bare "3")."""
+    return (b.text.isdigit() or b.text in _GREEK_CHARS) and re.sub(r"\d+$", "", a.nkey) == re.sub(r"\d+$", "", b.nkey)
 
 
 def _looks_like_name(word: str) -> bool:
