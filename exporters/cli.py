@@ -177,7 +177,8 @@ def _add_check(sub: Any) -> None:
     p = _command(
         sub, "check", "validate existing output files (ours or anyone's)",
         "Check files against the schema of the format their suffix names (.gpml: GPML XSD and\n"
-        "reference rules; .cx/.cx2: JSON Schema and the NDEx server's rules; .owl: BioPAX rules).",
+        "reference rules; .cx/.cx2: JSON Schema and the NDEx server's rules; .owl/.ttl/.nt: BioPAX rules\n"
+        "and the SHACL shapes of schemas/biopax-shapes.ttl, warnings counted).",
         "  pfocr-export check out/gpml/*.gpml\n  pfocr-export check network.cx",
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -327,7 +328,7 @@ def _check_file(path: Path, exporter: registry.Exporter) -> str | None:
     except InputError as exc:
         return f"{path}: {exc}"
     try:
-        exporter.validate(data, str(path))
+        notes = getattr(exporter, "check_file", exporter.validate)(data, str(path)) or []  # whole-file checks too
     except registry.ExportError as exc:  # its message starts with the label (here the path), often the format
         message = str(exc)
         for prefix in (f"{path}: ", f"{exporter.name}: "):
@@ -347,6 +348,8 @@ def _check_file(path: Path, exporter: registry.Exporter) -> str | None:
         if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536]:
             return f"{where}: a DOCTYPE or entity declaration is not accepted ({type(exc).__name__}: {exc})"
         return f"{where}: not a {exporter.name} file this check can read ({type(exc).__name__}: {exc})"
+    for note in notes:  # the format's warnings (BioPAX: SHACL warnings, counted)
+        print(one_line(f"{path}: warning: {note}"))
     return None
 
 

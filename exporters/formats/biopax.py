@@ -2,29 +2,34 @@
 
 Model (see the README section "BioPAX, RDF and triple stores"):
 
-* one ``bp:Pathway`` per figure (figid as name, title as displayName, caption
-  as comment), with at most one organism: ``Pathway.organism`` / ``.taxon``
-  (``pathway.ORGANISM_RULES``); comments say which rule decided it
-  (``organismSource: <key> — <rule>``) and name every organism the record names
-  (``organismsNamed: ...``). A ``bp:Provenance`` data source and a
-  ``bp:PublicationXref`` (pmc, plus doi when known) for the paper. Diseases
-  are ``RelationshipXref`` s (mesh, doid) on the pathway;
-* one generic ``bp:Interaction`` per figure holds the participants (PFOCR
-  has no edges);
+* one ``bp:Pathway`` per figure (figid as name, title as standardName, its
+  first 25 characters as displayName, caption as comment), with at most one
+  organism: ``Pathway.organism`` / ``.taxon`` (``pathway.ORGANISM_RULES``);
+  comments say which rule decided it (``organismSource: <key> — <rule>``) and
+  name every organism the record names (``organismsNamed: ...``). A
+  ``bp:Provenance`` data source and a ``bp:PublicationXref`` (pmc, plus doi
+  when known) for the paper. Diseases are ``RelationshipXref`` s (mesh, doid)
+  on the pathway;
+* one generic ``bp:Interaction`` per figure that names entities holds them
+  (PFOCR has no edges); its comments name the figure's flagged genes
+  (``Gene.flag``: of another organism than the figure's);
 * per gene, shared across figures, one ``Protein`` + ``ProteinReference``
   whose ``organism`` is the BioSource of the gene's own taxon (one per taxon),
   with ``RelationshipXref`` s ncbigene (every organism), the organism's
   nomenclature (hgnc, mgi, rgd) and, for human genes only, hgnc.symbol, and a
-  UniProt ``UnificationXref`` where known. A gene of another organism than
-  the figure's (``Gene.flag``) is a Protein of that figure only, whose comment
-  is the flag. FamPlex families as generic ProteinReferences
+  UniProt ``UnificationXref`` where HGNC gives the gene one of its own.
+  FamPlex families as generic ProteinReferences named by their FamPlex id
   (``memberEntityReference``, ``UnificationXref(fplx)``);
 * chemicals as ``SmallMolecule`` + ``SmallMoleculeReference``: with a ChEBI id,
   ``SMR_chebi_<id>`` with ``UnificationXref(chebi, CHEBI:<id>)`` and the MeSH
   id as a ``RelationshipXref``; with MeSH only, ``SMR_mesh_<id>`` with
-  ``UnificationXref(mesh)``.
+  ``UnificationXref(mesh)``. Physical entities name PFOCR as ``dataSource``.
 
-IRIs are absolute and deterministic under ``base_uri``. ``biopax`` writes one
+A shared entity's block depends on its IRI only; what a figure's record adds to
+one (a paper's title, a term's name) is a statement of its own (``fact``), so a
+union of figure files, and the corpus file, hold every value without conflict.
+IRIs are absolute and deterministic under ``base_uri``, local names XML names
+(``rdf_common.local``). ``biopax`` writes one
 RDF/XML file per figure with typed node elements (Paxtools, pybiopax);
 ``turtle`` and ``ntriples`` write one corpus file in which shared entities
 appear once. Option ``wp_view`` adds a WikiPathways-vocabulary view
@@ -34,10 +39,13 @@ appear once. Option ``wp_view`` adds a WikiPathways-vocabulary view
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
+from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import IO, Any
+from urllib.parse import quote
 
 from .. import identifiers
 from ..model import HUMAN as HUMAN_NAME, HUMAN_TAXON
@@ -45,6 +53,7 @@ from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pa
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..xrefs import UNKNOWN, default_resolver
+from . import shapes
 from .rdf_common import (BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntriples, rdfxml, turtle, turtle_prefixes,
                          xml_declaration_problem)
 
@@ -57,6 +66,33 @@ IDORG = "https://identifiers.org/"  # WikiPathways RDF spells xref IRIs identifi
 OBO = "http://purl.obolibrary.org/obo/"
 # Bioregistry "bananas" (identifiers.banana): ids of chebi, doid and mgi are written CHEBI:15422, as the
 # Paxtools Normalizer writes them; the validator (Resolver.checkRegExp) strips the banana before matching.
+
+
+DISPLAY_MAX = 25  # DisplayNameRule: a longer displayName draws too.long.display.name (Provenance: 50)
+
+
+def display_name(text: str) -> str:
+    """text when it fits DisplayNameRule's 25 characters (Java counts UTF-16 units), else its start
+    cut at a word boundary and ended with '…'; the full text goes into standardName."""
+    if len(text.encode("utf-16-le")) <= 2 * DISPLAY_MAX:
+        return text
+    cut = text[:DISPLAY_MAX - 1]
+    while len(cut.encode("utf-16-le")) > 2 * (DISPLAY_MAX - 1):
+        cut = cut[:-1]
+    space = cut.rfind(" ")
+    if space >= DISPLAY_MAX // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-(") + "\u2026"
+
+
+def _named(b: Block, name: str, standard: str | None = None) -> None:
+    """displayName short enough for DisplayNameRule; standardName the given one, else the full name
+    when displayName had to be cut."""
+    short = display_name(name)
+    b.add("bp:displayName", Lit(short))
+    standard = standard or (name if short != name else None)
+    if standard:
+        b.add("bp:standardName", Lit(standard))
 
 
 def xref_id(db: str, local_id: str) -> str:
@@ -87,11 +123,9 @@ class _Builder:
     however figures are spread over worker processes.
     """
 
-    def __init__(self, base: str, figure: str = "") -> None:
+    def __init__(self, base: str) -> None:
         self.base = base
-        self.figure = figure  # local name of the figure (its own blocks' IRIs start with it)
         self.blocks: list[Block] = []
-        self._own: dict[str, str] = {}  # this figure's own proteins (flagged genes), by gene
         self._seen: set[str] = set()
         self._deps: list[_Ref] | None = None  # set while a shared block is being filled
         if len(_CACHE) > _CACHE_LIMIT:
@@ -131,39 +165,55 @@ class _Builder:
         for dep in deps:
             self._emit(dep)
 
+    def link(self, subject: str, prop: str, obj: str, make: Callable[[], str], variant: Any) -> None:
+        """One shared statement outside its subject's block (a family member); make() builds obj."""
+        def fill(b: Block) -> None:
+            b.add(prop, make())
+        self.entity(subject, None, fill, variant, key=f"{subject} {prop} {obj}")
+
+    def fact(self, subject: str, prop: str, value: Lit) -> None:
+        """One shared literal statement outside its subject's block: what a figure's record adds to a
+        shared entity (a paper's title, a MeSH term's name). Keyed by its value, so the corpus and any
+        union of figure files hold what every figure said, and no block's text depends on the figure."""
+        digest = hashlib.blake2b(value.text.encode("utf-8"), digest_size=8).hexdigest()
+        self.entity(subject, None, lambda b: b.add(prop, value), key=f"{subject} {prop} {digest}")
+
     # --- utility classes -------------------------------------------------
 
-    def unification(self, db: str, ident: str) -> str:
-        """UX_<db>_<id>; ident is the local id (the banana, if any, goes into bp:id only)."""
+    def unification(self, db: str, ident: str, value: str | None = None) -> str:
+        """UX_<db>_<id>; ident is the local id, value the bp:id when it is not ident with its
+        database's banana."""
         def fill(b: Block) -> None:
             b.add("bp:db", Lit(db))
-            b.add("bp:id", Lit(xref_id(db, ident)))
+            b.add("bp:id", Lit(value or xref_id(db, ident)))
         return self.entity(self.iri(f"UX_{db}_{local(ident)}"), "bp:UnificationXref", fill)
 
     def relationship_iri(self, db: str, ident: str, rel: tuple[str, str]) -> str:
         return self.iri(f"RX_{db}_{local(ident)}_{rel[1]}")
 
     def relationship(self, db: str, ident: str, rel: tuple[str, str], comment: str | None = None) -> str:
-        """RX_<db>_<id>_<type>; ident is the local id (the banana, if any, goes into bp:id only)."""
+        """RX_<db>_<id>_<type>; ident is the local id (the banana, if any, goes into bp:id only); the
+        comment (the term's name as the record gives it) is a fact of its own."""
         def fill(b: Block) -> None:
             b.add("bp:db", Lit(db))
             b.add("bp:id", Lit(xref_id(db, ident)))
             b.add("bp:relationshipType", self.vocabulary(rel))
-            if comment:
-                b.add("bp:comment", Lit(comment))
-        return self.entity(self.relationship_iri(db, ident, rel), "bp:RelationshipXref", fill, comment)
+        subject = self.entity(self.relationship_iri(db, ident, rel), "bp:RelationshipXref", fill)
+        if comment:
+            self.fact(subject, "bp:comment", Lit(comment))
+        return subject
 
     def vocabulary(self, rel: tuple[str, str]) -> str:
         code, term = rel
 
         def fill(b: Block) -> None:
             b.add("bp:term", Lit(term))
-            b.add("bp:xref", self.unification("mi", f"MI:{code}"))
+            b.add("bp:xref", self.unification("mi", code, f"MI:{code}"))
         return self.entity(self.iri(f"RTV_mi_{code}"), "bp:RelationshipTypeVocabulary", fill)
 
     def biosource(self, taxon: str, name: str) -> str:
         def fill(b: Block) -> None:
-            b.add("bp:displayName", Lit(name))
+            _named(b, name, name)
             b.add("bp:xref", self.unification("ncbitaxon", taxon))
         return self.entity(self.iri(f"BioSource_ncbitaxon_{taxon}"), "bp:BioSource", fill, name)
 
@@ -182,8 +232,7 @@ class _Builder:
         x = gene.xref
 
         def fill(b: Block) -> None:
-            b.add("bp:displayName", Lit(x.symbol))
-            b.add("bp:standardName", Lit(x.symbol))
+            _named(b, x.symbol, x.symbol)
             if x.name:
                 b.add("bp:name", Lit(x.name))
             if x.taxon and identifiers.is_valid("ncbitaxon", x.taxon):
@@ -207,59 +256,44 @@ class _Builder:
         return self.entity(self.iri(f"PR_ncbigene_{x.entrez}"), "bp:ProteinReference", fill, x)
 
     def gene_protein(self, gene: Gene) -> str:
-        """One Protein per gene shared by every figure; a flagged gene's (``Gene.flag``: of another
-        organism than the figure's) is this figure's own, with the flag as its comment."""
-        if gene.flag:
-            subject = self._own.get(gene.entrez)
-            if subject is None:
-                subject = self._own[gene.entrez] = self.iri(f"{self.figure}_Protein_ncbigene_{gene.entrez}")
-                block = self.own(subject, "bp:Protein")
-                block.add("bp:displayName", Lit(gene.symbol))
-                block.add("bp:comment", Lit(gene.flag))
-                block.add("bp:entityReference", self.gene_reference(gene))
-            return subject
-
+        """One Protein per gene, shared by every figure (a flagged gene's flag is said on the figure's
+        interaction: a second Protein of the same reference would draw same.state.entity)."""
         def fill(b: Block) -> None:
-            b.add("bp:displayName", Lit(gene.symbol))
+            _named(b, gene.symbol)
             b.add("bp:entityReference", self.gene_reference(gene))
+            b.add("bp:dataSource", self.provenance())
         return self.entity(self.iri(f"Protein_ncbigene_{gene.entrez}"), "bp:Protein", fill, gene.xref)
 
     def family_protein(self, family: Family) -> str:
         fplx = family.fplx_id
         ref = self.iri(f"PR_fplx_{local(fplx)}")
 
-        def fill_ref(b: Block) -> None:
-            b.add("bp:displayName", Lit(family.name))
-            b.add("bp:standardName", Lit(fplx))
+        def fill_ref(b: Block) -> None:  # named by the FamPlex id: the record's word depends on the figure
+            _named(b, fplx, fplx)
             b.add("bp:organism", self.biosource(*HUMAN))
             b.add("bp:xref", self.unification("fplx", fplx))
 
         def fill(b: Block) -> None:
-            b.add("bp:displayName", Lit(family.name))
-            b.add("bp:entityReference", self.entity(ref, "bp:ProteinReference", fill_ref, family.name))
-        iri = self.entity(self.iri(f"Protein_fplx_{local(fplx)}"), "bp:Protein", fill, family.name)
+            _named(b, fplx)
+            b.add("bp:entityReference", self.entity(ref, "bp:ProteinReference", fill_ref))
+            b.add("bp:dataSource", self.provenance())
+        iri = self.entity(self.iri(f"Protein_fplx_{local(fplx)}"), "bp:Protein", fill)
         for member in family.members:
             self.link(ref, "bp:memberEntityReference", self.iri(f"PR_ncbigene_{member.entrez}"),
                       lambda m=member: self.gene_reference(m), member.xref)
         return iri
 
-    def link(self, subject: str, prop: str, obj: str, make: Callable[[], str], variant: Any) -> None:
-        """One shared statement outside its subject's block (a family member); make() builds obj."""
-        def fill(b: Block) -> None:
-            b.add(prop, make())
-        self.entity(subject, None, fill, variant, key=f"{subject} {prop} {obj}")
 
     def small_molecule(self, mesh_id: str, label: str, mesh_name: str | None) -> str:
         name = mesh_name or label
 
         def fill_ref(b: Block) -> None:
-            b.add("bp:displayName", Lit(name))
-            if mesh_name:
-                b.add("bp:standardName", Lit(mesh_name))
+            _named(b, name, mesh_name)
             b.add("bp:xref", self.unification("mesh", mesh_id))
 
         def fill(b: Block) -> None:
-            b.add("bp:displayName", Lit(name))
+            _named(b, name)
+            b.add("bp:dataSource", self.provenance())
             b.add("bp:entityReference", self.entity(self.iri(f"SMR_mesh_{mesh_id}"), "bp:SmallMoleculeReference",
                                                     fill_ref, name))
         return self.entity(self.iri(f"SM_mesh_{mesh_id}"), "bp:SmallMolecule", fill, name)
@@ -272,13 +306,12 @@ class _Builder:
         ref = self.iri(f"SMR_chebi_{chebi}")
 
         def fill_ref(b: Block) -> None:
-            b.add("bp:displayName", Lit(name))
-            if term.ontology_name:
-                b.add("bp:standardName", Lit(term.ontology_name))
+            _named(b, name, term.ontology_name)
             b.add("bp:xref", self.unification("chebi", chebi))
 
         def fill(b: Block) -> None:
-            b.add("bp:displayName", Lit(name))
+            _named(b, name)
+            b.add("bp:dataSource", self.provenance())
             b.add("bp:entityReference", self.entity(ref, "bp:SmallMoleculeReference", fill_ref, name))
         iri = self.entity(self.iri(f"SM_chebi_{chebi}"), "bp:SmallMolecule", fill, name)
         if mesh_id:
@@ -288,19 +321,23 @@ class _Builder:
         return iri
 
     def publication(self, db: str, ident: str, pathway: Pathway) -> str:
+        """PX_<db>_<id>; title, source and year as the record gives them are facts of their own (records
+        of one paper do not all give them)."""
         f = pathway.figure
-        year = str(int(f.year)) if f.year and str(f.year).isdigit() else ""
         url = f.paper_url if db == "pmc" else f"https://doi.org/{ident}"
 
         def fill(b: Block) -> None:
             b.add("bp:db", Lit(db))
             b.add("bp:id", Lit(ident))
-            b.add("bp:title", Lit(f.papertitle))
-            b.add("bp:source", Lit(f.reftext))
-            b.add("bp:year", Lit(year, "int"))
             b.add("bp:url", Lit(url))
-        return self.entity(self.iri(f"PX_{db}_{local(ident)}"), "bp:PublicationXref", fill,
-                           (f.papertitle, f.reftext, year))
+        subject = self.entity(self.iri(f"PX_{db}_{local(ident)}"), "bp:PublicationXref", fill)
+        year = str(f.year).strip() if f.year else ""
+        year = str(int(year)) if year.isdigit() and int(year) > 0 else ""  # "0": illegal.property.value
+        for prop, value in (("bp:title", Lit(f.papertitle or "")), ("bp:source", Lit(f.reftext or "")),
+                            ("bp:year", Lit(year, "int"))):
+            if value.text:
+                self.fact(subject, prop, value)
+        return subject
 
 
 def _hgnc_symbol(gene: Gene) -> bool:
@@ -347,16 +384,20 @@ def _participants(build: _Builder, pathway: Pathway) -> list[str]:
     return list(found)
 
 
-def _flagged_members(pathway: Pathway) -> list[str]:
-    """Comments for flagged genes the figure names only through a FamPlex family (they have no
-    Protein of their own to carry the flag)."""
-    singles = {g.entrez for g in pathway.singles}
+def _flag_notes(pathway: Pathway) -> list[str]:
+    """Comments naming the figure's flagged genes (of another organism than the figure's) and why:
+    their Proteins are shared by every figure, so the flag is said on this figure's interaction."""
     notes: dict[str, None] = {}
+    named = {g.entrez for g in pathway.singles}
+    for gene in pathway.singles:
+        if gene.flag:
+            notes[f"{gene.symbol} (ncbigene:{gene.entrez}): {gene.flag}"] = None
     for family in pathway.families:
-        if family.fplx_id and identifiers.is_valid("fplx", family.fplx_id):
-            for m in family.members:
-                if m.flag and m.entrez not in singles:
-                    notes[f"{m.symbol} (ncbigene:{m.entrez}), member of {family.name}: {m.flag}"] = None
+        fplx = family.fplx_id and identifiers.is_valid("fplx", family.fplx_id)
+        for m in family.members:
+            if m.flag and m.entrez not in named:
+                where = f", member of {family.name}" if fplx else ""
+                notes[f"{m.symbol} (ncbigene:{m.entrez}){where}: {m.flag}"] = None
     return list(notes)
 
 
@@ -368,10 +409,9 @@ def _organisms_named(pathway: Pathway) -> str:
 def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     """The BioPAX blocks of one figure, pathway first."""
     f = pathway.figure
-    build = _Builder(base, local(f.figid))
+    build = _Builder(base)
     pw = build.own(build.iri(local(f.figid)), "bp:Pathway")
-    act = build.own(build.iri(f"{local(f.figid)}_participants"), "bp:Interaction")
-    pw.add("bp:displayName", Lit(f.title or f.figid))
+    _named(pw, f.title or f.figid, f.title)
     pw.add("bp:name", Lit(f.figid))
     if f.figid_alias and f.figid_alias != f.figid:
         pw.add("bp:name", Lit(f.figid_alias))
@@ -404,14 +444,18 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
         unmapped = [t.label for t in terms if not (_mesh(t) or ontology_id(t))]
         if unmapped:
             pw.add("bp:comment", Lit(f"{kind} on the figure without a MeSH or {other} id: " + "; ".join(unmapped)))
-    pw.add("bp:pathwayComponent", act.subject)
-    act.add("bp:displayName", Lit("figure co-occurrence"))
-    act.add("bp:comment", Lit(f"Entities shown together on figure {f.figid}; PFOCR records no interactions."))
-    for note in _flagged_members(pathway):
-        act.add("bp:comment", Lit(note))
-    act.add("bp:dataSource", build.provenance())
-    for entity in _participants(build, pathway):
-        act.add("bp:participant", entity)
+    entities = _participants(build, pathway)
+    if entities:  # a figure naming no entity has no interaction
+        act = Block(build.iri(f"{local(f.figid)}_participants"), "bp:Interaction")
+        build.blocks.insert(1, act)
+        pw.add("bp:pathwayComponent", act.subject)
+        act.add("bp:displayName", Lit("figure co-occurrence"))
+        act.add("bp:comment", Lit(f"Entities shown together on figure {f.figid}; PFOCR records no interactions."))
+        for note in _flag_notes(pathway):
+            act.add("bp:comment", Lit(note))
+        act.add("bp:dataSource", build.provenance())
+        for entity in entities:
+            act.add("bp:participant", entity)
     return build.blocks
 
 
@@ -436,8 +480,9 @@ def wp_blocks(pathway: Pathway, base: str) -> list[Block]:
         if doid:  # as WikiPathways tags pathways with Disease Ontology terms
             pw.add("wp:ontologyTag", f"{OBO}DOID_{doid}")
             pw.add("wp:diseaseOntologyTag", f"{OBO}DOID_{doid}")
-    if f.pmcid and identifiers.is_valid("pmc", f.pmcid):
-        pw.add("cito:cites", f"{IDORG}pmc/{f.pmcid}")
+    for paper in _wp_papers(build, f):
+        pw.add("cito:cites", paper)
+        build.own(paper, None).add("dcterms:isPartOf", pw_iri)
     for gene in pathway.genes:
         build.own(_wp_gene(build, gene), None).add("dcterms:isPartOf", pw_iri)
     seen: set[str] = set()
@@ -455,6 +500,22 @@ def wp_blocks(pathway: Pathway, base: str) -> list[Block]:
     return build.blocks
 
 
+def _wp_papers(build: _Builder, f: Any) -> list[str]:
+    """The paper as WikiPathways' wp:PublicationReference (GPML2RDF's PublicationXrefConverter: the
+    identifiers.org IRI of its id, foaf:page, dcterms:identifier, dc:source; a DOI as its doi.org IRI)."""
+    papers = []
+    doi = "https://doi.org/" + quote(f.doi or "", safe="/:@!$&'()*+,;=")
+    for db, ident, node, page, source in (("pmc", f.pmcid, f"{IDORG}pmc/{f.pmcid}", f.paper_url, "PubMed Central"),
+                                          ("doi", f.doi, doi, doi, "DOI")):
+        if ident and identifiers.is_valid(db, ident):
+            def fill(b: Block, ident: str = ident, page: str = page, source: str = source) -> None:
+                b.add("foaf:page", page)
+                b.add("dcterms:identifier", Lit(ident, None))
+                b.add("dc:source", Lit(source, None))
+            papers.append(build.entity(node, "wp:PublicationReference", fill))
+    return papers
+
+
 def _wp_gene(build: _Builder, gene: Gene) -> str:
     x = gene.xref
     node = f"{IDORG}ncbigene/{x.entrez}"
@@ -467,7 +528,7 @@ def _wp_gene(build: _Builder, gene: Gene) -> str:
         b.add("dc:source", Lit("Entrez Gene", None))
         b.add("wp:bdbEntrezGene", node)
         if _hgnc_symbol(gene):
-            b.add("wp:bdbHgncSymbol", f"{IDORG}hgnc.symbol/{local(x.symbol)}")
+            b.add("wp:bdbHgncSymbol", f"{IDORG}hgnc.symbol/{quote(x.symbol, safe='')}")
         for acc in x.uniprot:
             if identifiers.is_valid("uniprot", acc):
                 b.add("wp:bdbUniprot", f"{IDORG}uniprot/{acc}")
@@ -597,9 +658,13 @@ def _ontology_bytes() -> tuple[frozenset[bytes], frozenset[bytes]]:
     return frozenset(c.encode() for c in classes), frozenset(p.encode() for p in props)
 
 
-def _triples_problems(statements: list) -> list[str]:
+_XML_NAME = re.compile(rb"^[A-Za-z_\x80-\xff][A-Za-z0-9._\x80-\xff-]*$")
+
+
+def _triples_problems(statements: list, base: str | None = None) -> list[str]:
     """BioPAX checks on parsed statements: known classes and properties, one organism per
-    pathway, xref ids matching their database's pattern."""
+    pathway, xref ids matching their database's pattern, and IRIs under base whose local name
+    is an XML name (Paxtools writes them as ``rdf:ID`` and cannot read its file back otherwise)."""
     bclasses, bprops = _ontology_bytes()
     if statements and isinstance(statements[0][0], str):  # slow path: encode to the fast path's form
         statements = [(s.encode(), p.encode(), o.encode(), b"") if o.startswith(("http:", "https:", "urn:"))
@@ -632,6 +697,11 @@ def _triples_problems(statements: list) -> list[str]:
                 db_s, id_s = _unescape(db), _unescape(ident)
                 if db_s in identifiers.PREFIXES and not valid_id(db_s, id_s):
                     problems.append(f"{s.decode()}: {db_s} id {id_s!r} does not match the Bioregistry pattern")
+    if base:
+        root = base.encode()
+        for s in dict.fromkeys(t[0] for t in statements):
+            if s.startswith(root) and s != root and not _XML_NAME.match(s[len(root):]):
+                problems.append(f"{s.decode()}: local name is not an XML name (Paxtools writes it as rdf:ID)")
     return problems
 
 
@@ -673,8 +743,9 @@ def _pieces(data: bytes, syntax: str) -> tuple[bytes, list[bytes], bytes] | None
     return parts[0] + b"\n", [b"#@" + p + b"\n" for p in parts[1:]], b""
 
 
-def problems(data: bytes, syntax: str) -> list[str]:
-    """Everything wrong with a BioPAX document in the given syntax (empty when it is fine).
+def problems(data: bytes, syntax: str, base: str | None = None) -> list[str]:
+    """Everything wrong with a BioPAX document in the given syntax (empty when it is fine); base,
+    when given, is the namespace whose local names must be XML names.
 
     Pieces of our own layout that this process has already found valid (shared proteins,
     xrefs, ...) are not parsed again; anything else is parsed whole.
@@ -693,7 +764,7 @@ def problems(data: bytes, syntax: str) -> list[str]:
         except ValueError:
             statements = None  # decided below on the whole document
         if statements is not None:
-            found = _triples_problems(statements)
+            found = _triples_problems(statements, base)
             if not found:
                 if len(_VALID) > _VALID_LIMIT:
                     _VALID.clear()
@@ -703,7 +774,32 @@ def problems(data: bytes, syntax: str) -> list[str]:
         statements = parse_triples(data, syntax)
     except ValueError as exc:
         return [f"not valid {syntax}: {exc}"]
-    return _triples_problems(statements)
+    return _triples_problems(statements, base)
+
+
+_SHAPE_FORMATS = {"RDF/XML": "RDF_XML", "Turtle": "TURTLE", "N-Triples": "N_TRIPLES"}
+
+
+def shape_results(data: bytes, syntax: str) -> list[shapes.Result]:
+    """The results of schemas/biopax-shapes.ttl on a whole document (2020 corpus: 9 s)."""
+    import pyoxigraph as ox
+
+    try:
+        graph = shapes.Graph.parse(data, getattr(ox.RdfFormat, _SHAPE_FORMATS[syntax]))
+    except SyntaxError as exc:
+        raise ExportError(f"not valid {syntax}: {exc}") from exc
+    return shapes.shipped().validate(graph)
+
+
+def describe(result: shapes.Result) -> str:
+    """A result in words: its shape's sh:message, else the shape, constraint and path."""
+    if result.message:
+        return result.message
+    path = result.path
+    for prefix in ("bp", "rdf"):
+        path = path.replace(NAMESPACES[prefix], f"{prefix}:")
+    shape = result.shape.rsplit("#", 1)[-1]
+    return f"{result.severity.lower()} of shape {shape}: {result.component}" + (f" on {path}" if path else "")
 
 
 def _raise(found: list[str], label: str, name: str) -> None:
@@ -716,10 +812,21 @@ def _raise(found: list[str], label: str, name: str) -> None:
 
 
 class _RdfExporter(Exporter):
+    syntax: str
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.base = check_base(options.get("base_uri") or DEFAULT_BASE)
         self.wp_view = bool(options.get("wp_view"))
+
+    def check_file(self, data: bytes, label: str) -> list[str]:
+        """What ``pfocr-export check`` runs on a whole file: :meth:`validate`, then the SHACL shapes of
+        schemas/biopax-shapes.ttl. Raises ExportError on a violation; returns the warnings, counted."""
+        self.validate(data, label)
+        results = shape_results(data, self.syntax)
+        _raise([f"{r.focus}: {describe(r)}" for r in results if r.severity == "Violation"], label, self.name)
+        counts = Counter(describe(r) for r in results)
+        return [f"{n} {what}" for what, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))]
 
 
 class BiopaxExporter(_RdfExporter):
@@ -727,6 +834,7 @@ class BiopaxExporter(_RdfExporter):
 
     name = "biopax"
     suffix = ".owl"
+    syntax = "RDF/XML"
     description = "BioPAX Level 3 RDF/XML with typed nodes (Paxtools, pybiopax)"
 
     def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
@@ -739,7 +847,7 @@ class BiopaxExporter(_RdfExporter):
         return ((".wp.ttl", (turtle_prefixes() + body).encode("utf-8")),)
 
     def validate(self, data: bytes, label: str) -> None:
-        _raise(problems(data, "RDF/XML"), label, self.name)
+        _raise(problems(data, "RDF/XML", self.base), label, self.name)
 
 
 class _CorpusRdfExporter(_RdfExporter):
@@ -747,11 +855,11 @@ class _CorpusRdfExporter(_RdfExporter):
     lines; :meth:`corpus_add` drops the header and every shared block already written."""
 
     corpus_level = True
-    syntax: str
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._written: set[bytes] = set()  # keys written to the corpus file (in the parent)
+        self._held: dict[bytes, bytes] = {}  # skipped figures' shared blocks not written yet (in the parent)
         self._sent: set[bytes] = set()  # keys this worker has handed over (in a worker)
 
     def header(self) -> str:
@@ -772,24 +880,34 @@ class _CorpusRdfExporter(_RdfExporter):
         stream.write("".join(parts).encode("utf-8"))
 
     def corpus_start(self, stream: IO[bytes]) -> None:
-        self._written = set()
+        self._written, self._held = set(), {}
         stream.write(self.header().encode("utf-8"))
 
     def corpus_trim(self, chunk: bytes) -> bytes:
-        """Drop the keyed (shared) blocks this worker has already handed over."""
-        return b"".join(b"\n#@" + piece for key, piece, _ in _chunk_blocks(chunk) if _first(key, self._sent))
+        """Shrink the shared blocks this worker has already handed over to their ``#@ key`` line."""
+        return b"".join(b"\n#@" + (piece if _first(key, self._sent) else b" " + key + b"\n")
+                        for key, piece, _ in _chunk_blocks(chunk))
 
     def corpus_shared(self, chunk: bytes) -> bytes:
-        """The keyed blocks of a chunk (shared entities), without the figure's own."""
-        return b"".join(b"\n#@" + piece for key, piece, _ in _chunk_blocks(chunk) if key)
+        """A skipped figure's shared blocks, marked ``#@?``: :meth:`corpus_add` holds them and writes
+        one only when a later figure refers to it (written unasked, a skipped figure's organism or
+        paper would be left in the file with nothing pointing at it)."""
+        return b"".join(b"\n#@?" + piece for key, piece, _ in _chunk_blocks(chunk) if key)
 
     def corpus_add(self, chunk: bytes, stream: IO[bytes]) -> None:
         for key, _, body in _chunk_blocks(chunk):
-            if _first(key, self._written):
+            if key.startswith(b"?"):
+                key = key[1:].strip()
+                if key not in self._written:
+                    self._held.setdefault(key, body)
+                continue
+            body = body or self._held.get(key, b"")  # a trimmed block: the earlier chunk had it
+            if body and _first(key, self._written):
+                self._held.pop(key, None)
                 stream.write(body if body.endswith(b"\n") else body + b"\n")
 
     def validate(self, data: bytes, label: str) -> None:
-        _raise(problems(data, self.syntax), label, self.name)
+        _raise(problems(data, self.syntax, self.base), label, self.name)
 
 
 def _chunk_blocks(chunk: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from ..identifiers import VOCABULARIES as NAMESPACES
 
@@ -32,9 +31,15 @@ def clean(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]")
+
+
 def local(text: str) -> str:
-    """An IRI-safe local name: RFC 3986 unreserved characters kept, everything else %-encoded."""
-    return quote(text, safe="")
+    """A local name that is also an XML name part: ASCII letters, digits, '.', '-' and '_' kept, any
+    other character written ``_XX`` per UTF-8 byte (``MI:0356`` -> ``MI_3A0356``). Paxtools writes an
+    IRI under xml:base as ``rdf:ID="<local>"``, which XML parsers refuse when it holds ``%``, ``:`` or
+    ``/``; RFC 3986 %-escapes would also be unreserved-only, but not XML names."""
+    return _NOT_NAME_CHAR.sub(lambda m: "".join(f"_{b:02X}" for b in m.group().encode("utf-8")), text)
 
 
 def check_base(base: str) -> str:

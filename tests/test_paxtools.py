@@ -1,0 +1,128 @@
+"""What Paxtools 6, BioPAX's own Java toolkit, makes of our .owl files: summarize, toGSEA, merge.
+
+The jar comes from the paxtools==6.0.0.2 wheel on PyPI (``bash .ci/install-paxtools``, which CI runs);
+without it or without Java these tests skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from exporters.cli import main
+from exporters.formats import biopax
+from exporters.formats.biopax import BiopaxExporter
+
+from conftest import V2023_DIR
+
+VERSION = "6.0.0.2"
+HOME = Path(os.environ.get("PAXTOOLS_HOME")
+            or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pfocr-exporters" / f"paxtools-{VERSION}")
+JAR = HOME / "paxtools.jar"
+BASE = biopax.DEFAULT_BASE
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("java") is None, reason="Paxtools needs Java, and java is not on PATH"),
+    pytest.mark.skipif(not JAR.is_file(), reason=f"Paxtools {VERSION} is not at {JAR} (run: bash .ci/install-paxtools)"),
+]
+
+
+def paxtools(*args: str | Path, cwd: Path) -> None:
+    done = subprocess.run(["java", "-jar", str(JAR), *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def owl(tmp_path_factory) -> Path:
+    """Seeds and the v2023 records as .owl files, as `convert` writes them."""
+    out = tmp_path_factory.mktemp("paxtools")
+    assert main(["convert", "-q", "-o", str(out / "seeds"), "-f", "biopax"]) == 0
+    assert main(["convert", "-q", str(V2023_DIR), "-o", str(out / "v2023"), "-f", "biopax"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def merged(owl) -> Path:
+    """Every file merged into one by Paxtools (merge takes two at a time)."""
+    files = sorted(owl.glob("*/biopax/*.owl"))
+    assert len(files) == 17
+    current = files[0]
+    for i, other in enumerate(files[1:]):
+        target = owl / f"merged{i}.owl"
+        paxtools("merge", current, other, target, cwd=owl)
+        current = target
+    return current
+
+
+def union(owl: Path) -> set:
+    g = rdflib.Graph()
+    for f in sorted(owl.glob("*/biopax/*.owl")):
+        g.parse(f, format="xml")
+    return set(g)
+
+
+def test_merged_file_reads_back(owl, merged):
+    """Issue 13, item 14: Paxtools writes IRIs under xml:base as rdf:ID; ours are XML names now
+    (UX_mi_0356, PX_doi_10.1101_2F2023.03.03.530734), so RDF parsers and Paxtools itself read the merge."""
+    data = merged.read_bytes()
+    assert b'rdf:ID="UX_mi_0356"' in data and b'rdf:ID="PX_doi_10.1101_2F2023.03.03.530734"' in data
+    expected = union(owl)
+    g = rdflib.Graph().parse(data=data, format="xml")
+    assert len(g) == len(expected)
+    assert len(list(ox.parse(data, format=ox.RdfFormat.RDF_XML))) == len(expected)
+    # RDF/XML resolves rdf:ID="X" against xml:base ".../biopax/" to ".../biopax/#X" (Paxtools reads it
+    # back as ".../biopax/X"): `fetch -absolute` writes rdf:about, and gives exactly our triples back
+    assert (rdflib.URIRef(BASE + "#UX_mi_0356"), None, None) in g
+    paxtools("fetch", merged, "absolute.owl", "-absolute", cwd=owl)
+    absolute = (owl / "absolute.owl").read_bytes()
+    assert set(rdflib.Graph().parse(data=absolute, format="xml")) == expected
+    warnings = BiopaxExporter().check_file(absolute, "absolute.owl")  # no violation of our shapes either
+    assert any("no.unification.xref" in w for w in warnings)
+    paxtools("summarize", merged, "model.json", "--model", cwd=owl)  # Paxtools reads its own merge
+    types = {t["type"]: t["instances"] for t in json.loads((owl / "model.json").read_text())["types"]}
+    assert types["Pathway"] == 17
+
+
+def test_summarize_counts_physical_entities_by_data_source(owl, merged):
+    """Issue 13, item 15: every physical entity names PFOCR as its dataSource, so summarize's
+    per-source counts and --uri-ids show it."""
+    paxtools("summarize", merged, "uri-ids.json", "--uri-ids", cwd=owl)
+    entities = json.loads((owl / "uri-ids.json").read_text())
+    assert len(entities) > 200 and all(e["datasource"] == ["PFOCR"] for e in entities)
+    paxtools("summarize", merged, "uniprot.txt", "--uniprot-ids", cwd=owl)
+    lines = (owl / "uniprot.txt").read_text().splitlines()
+    missing = int(next(line for line in lines if "without any Uniprot AC:" in line).rsplit(":", 1)[1])
+    assert missing > 0 and sum(1 for line in lines if line.startswith("PFOCR\t")) == missing
+    paxtools("summarize", merged, "pathways.tsv", "--pathways", cwd=owl)
+    rows = [line.split("\t") for line in (owl / "pathways.tsv").read_text().split("\n\n")[1].splitlines()[1:]]
+    assert len(rows) == 17 and all(row[1] == "PFOCR" and len(row[2]) <= 25 for row in rows)
+    # the full title is among the names (standardName); displayName is its first 25 characters
+    titles = {row[0]: row[3] for row in rows}
+    assert '"Interleukin-6 increases matrix metalloproteinase-14 (MMP-14) levels via down-regulation of p53 ' \
+           'to drive cancer progression"' in titles[BASE + "PMC5308639__oncotarget-07-61107-g007"]
+
+
+def test_togsea_writes_each_figures_genes(owl, seed_pathways):
+    """toGSEA's hgnc.symbol gene sets are the figures' human genes, family members included."""
+    files = sorted((owl / "seeds" / "biopax").glob("*.owl"))
+    current = files[0]
+    for i, other in enumerate(files[1:]):
+        paxtools("merge", current, other, owl / f"seeds{i}.owl", cwd=owl)
+        current = owl / f"seeds{i}.owl"
+    paxtools("toGSEA", current, "seeds.gmt", "hgnc.symbol", cwd=owl)
+    got = {}
+    for line in (owl / "seeds.gmt").read_text().splitlines():
+        uri, description, *symbols = line.split("\t")
+        assert "datasource: pfocr" in description
+        got[uri] = set(symbols)
+    expected = {BASE + pw.figure.figid: {g.symbol for g in pw.genes if biopax._hgnc_symbol(g)}
+                for pw in seed_pathways}
+    assert got == expected
