@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Figure
-from .records import (InputError, RecordError, check_figid, gene_mentions, is_entrez, open_regular, paper_fields,
+from .records import (InputError, RecordError, check_figid, gene_mentions, is_digits, open_regular, paper_fields,
                       score, short, term_mentions, text)
 
 GENE_COLUMNS = ("figid", "word", "symbol", "source", "hgnc_symbol", "entrez")
@@ -155,7 +155,7 @@ def _figure(raw_figid: str, genes: _Table, figure_tables: list[_Table], chemical
                     meta[key] = value
     gene_rows = genes.rows(raw_figid, handles[genes.path])
     for i, row in enumerate(gene_rows):
-        if not is_entrez(row.get("entrez")):
+        if not is_digits(row.get("entrez")):
             raise RecordError(name, f"genes[{i}].entrez", f"{short(row.get('entrez'))} is not a string of digits")
     chem_rows = [
         {"word": row.get("word", ""), "source": "MESH" if text(row.get("mesh_id")) else "",

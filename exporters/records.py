@@ -184,8 +184,8 @@ def _front_matter(text: str, path: Path, name: str) -> tuple[str, int]:
 
 def _load_yaml(text: str, first_line: int, name: str) -> dict[str, Any]:
     try:
-        if "&" in text or "*" in text:
-            _refuse_aliases(text, first_line, name)
+        if "&" in text or "*" in text or "!" in text:
+            _refuse_aliases_and_tags(text, first_line, name)
         raw = yaml.load(text, Loader=RecordLoader)  # noqa: S506 - a safe loader
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a raw control character
         line = text.count("\n", 0, exc.position) + first_line
@@ -196,22 +196,29 @@ def _load_yaml(text: str, first_line: int, name: str) -> dict[str, Any]:
         where = f"line {mark.line + first_line}" if mark is not None else "front matter"
         problem = getattr(exc, "problem", None) or str(exc)
         raise RecordError(name, where, f"YAML syntax error: {problem}") from None
-    except ValueError as exc:  # a scalar the safe constructor cannot build: 2019-13-45, a 5,000-digit number
+    except RecordError:
+        raise
+    except Exception as exc:  # a scalar the safe constructor cannot build: 2019-13-45, a 5,000-digit number
         raise RecordError(name, "front matter", f"a value cannot be read: {exc}") from None
     if not isinstance(raw, dict):
         raise RecordError(name, "front matter", f"expected a mapping of fields, got {type(raw).__name__}")
     return raw
 
 
-def _refuse_aliases(text: str, first_line: int, name: str) -> None:
-    """Raise on the first YAML anchor or alias, before any value is built.
+def _refuse_aliases_and_tags(text: str, first_line: int, name: str) -> None:
+    """Raise on the first YAML anchor, alias or explicit tag, before any value is built.
 
-    Real records have none, and aliases let a few hundred bytes stand for gigabytes of values.
+    Real records have none; aliases let a few hundred bytes stand for gigabytes of values,
+    and tags (``!!timestamp``, ``!!set``) build values no record field takes.
     """
     for event in yaml.parse(text, Loader=RecordLoader):
+        where = f"line {event.start_mark.line + first_line}"
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise RecordError(name, f"line {event.start_mark.line + first_line}",
-                              f"YAML anchors and aliases (&{event.anchor}, *{event.anchor}) are not accepted")
+            raise RecordError(name, where, f"YAML anchors and aliases (&{event.anchor}, *{event.anchor}) "
+                                           "are not accepted")
+        if getattr(event, "tag", None) is not None and not isinstance(event, yaml.DocumentStartEvent):
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise RecordError(name, where, f"YAML tags ({tag[:MAX_QUOTED]}) are not accepted")
 
 
 # --- schema ---------------------------------------------------------------------------------
@@ -284,25 +291,33 @@ def validate_raw(raw: dict[str, Any], name: str) -> None:
             raise RecordError(name, key, f"{short(raw[key])} is not a finite number")
 
 
+# Every real figid (66,283 in the 2020 tables, the v2023 records) has this form; it names files, IRIs
+# (an XML name, as Paxtools' rdf:ID needs) and pfocr.wikipathways.org pages.
+FIGID = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+
+
 def check_figid(figid: str, name: str) -> None:
-    """Raise unless figid (as it will name the output files) is safe as a file name."""
-    reason = unsafe_figid_reason(figid)
+    """Raise unless figid (exactly as it will name the output files) is a figure id."""
+    reason = figid_problem(figid)
     if reason:
         raise RecordError(name, "figid", f"{short(figid)} {reason}")
 
 
-def unsafe_figid_reason(figid: str) -> str | None:
+def figid_problem(figid: str) -> str | None:
     """Why a figid cannot name an output file, or None when it can."""
     if not figid:
         return "is empty"
     if "/" in figid or "\\" in figid:
         return "contains a path separator"
-    if figid in (".", "..") or figid.startswith("."):
+    if figid.startswith("."):
         return "is not safe as a file name (starts with '.')"
-    if _UNWRITABLE.search(figid) or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in figid):
+    if not figid.isprintable():
         return "contains a control character"
-    if len(figid.encode("utf-8")) > 200:
-        return "is longer than 200 bytes"
+    if len(figid) > 200:
+        return "is longer than 200 characters"
+    if not FIGID.fullmatch(figid):
+        return ("is not a figure id: letters, digits, '.', '_' and '-' only, starting with a letter or '_' "
+                "(like PMC4493903__nihms699976f1)")
     return None
 
 
@@ -478,9 +493,8 @@ def gene_mentions(rows: Iterable[dict[str, Any]], name: str = "") -> tuple[GeneM
             taxon=text(row["taxon"]) if "taxon" in row else HUMAN_TAXON,
             organism=text(row["organism"]) if "organism" in row else HUMAN,
         )
-        if mention.is_family_member and not mention.symbol:
-            raise RecordError(name, f"genes[{i}].symbol", f"a family row (source {mention.source!r}) names no "
-                                                          "family: its symbol and hgnc_symbol are empty")
+        if not hgnc_symbol:  # every output names the gene (a family row: the member) by it
+            raise RecordError(name, f"genes[{i}].hgnc_symbol", "is empty: the row names no gene symbol")
         if mention not in seen:
             seen.add(mention)
             out.append(mention)
@@ -512,8 +526,8 @@ def term_mentions(rows: Iterable[dict[str, Any]], ontology: str = "") -> tuple[T
     return tuple(out)
 
 
-def is_entrez(value: str | None) -> bool:
-    """True for an NCBI id as tables write it: 1 to 18 ASCII digits (surrounding blanks allowed)."""
+def is_digits(value: str | None) -> bool:
+    """True for a numeric id (NCBI Gene or Taxonomy, ChEBI, DOID): 1 to 18 ASCII digits, blanks around allowed."""
     value = (value or "").strip()
     return value.isascii() and value.isdigit() and len(value) <= 18
 
@@ -579,18 +593,27 @@ def _read_tsv(tsv: Path, kind: str, name: str) -> list[dict[str, Any]]:
         if not {"word"} <= set(header) or not ({"mesh", "identifier"} & set(header)):
             raise RecordError(label, kind, f"header {short(header)} has neither v2023 columns "
                                            "(word mesh match name chebi|doid) nor v2021 ones (word source identifier)")
+        ontology = TERM_ONTOLOGY[kind]
+        for i, row in enumerate(rows):
+            ident = _unprefixed(row.get(ontology), ontology)
+            if ident and not is_digits(ident):
+                raise RecordError(label, f"{kind}[{i}].{ontology}",
+                                  f"{short(row.get(ontology))} is not a {ontology}:<digits> id")
         return rows
     columns = _V2023_GENE_COLUMNS if "ncbigene_id" in header else _V2021_GENE_COLUMNS
     missing = [c for c in columns if c not in header]
     if missing:
         raise RecordError(label, kind, f"missing column(s) {', '.join(missing)} (header: {short(header)})")
-    id_column = "ncbigene_id" if "ncbigene_id" in header else "entrez"
+    id_column, symbol_column = ("ncbigene_id", "ncbigene_symbol") if "ncbigene_id" in header \
+        else ("entrez", "hgnc_symbol")
     genes = []
     for i, row in enumerate(rows):
         gene = {ours: row.get(theirs) for theirs, ours in columns.items()}
-        if not is_entrez(gene["entrez"]):
+        if not _word(gene["hgnc_symbol"]).strip():
+            raise RecordError(label, f"genes[{i}].{symbol_column}", "is empty: the row names no gene symbol")
+        if not is_digits(gene["entrez"]):
             raise RecordError(label, f"genes[{i}].{id_column}", f"{short(gene['entrez'])} is not a string of digits")
-        if "taxon" in gene and text(gene["taxon"]) and not is_entrez(gene["taxon"]):
+        if "taxon" in gene and text(gene["taxon"]) and not is_digits(gene["taxon"]):
             raise RecordError(label, f"genes[{i}].organism_id", f"{short(gene['taxon'])} is not a taxon id")
         genes.append(gene)
     return genes
