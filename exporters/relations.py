@@ -89,6 +89,9 @@ _GREEK_LATIN = "ABGDEZHQIKLMNXOPRSTUFCYWABGDEZHQIKLMNXOPRSTUFCYW"
 _FOLD = str.maketrans({**dict(zip(_GREEK_CHARS, _GREEK_LATIN)), "ß": "B", "ɛ": "E", "µ": "M"})
 _GREEK_WORDS = {"ALPHA": "A", "BETA": "B", "GAMMA": "G", "DELTA": "D", "EPSILON": "E", "KAPPA": "K",
                 "LAMBDA": "L", "THETA": "Q", "ZETA": "Z", "OMEGA": "W", "IOTA": "I"}
+_GREEK_NAMES = "alpha|beta|gamma|delta|epsilon|kappa|lambda|theta|zeta|omega|iota"
+# a spelled-out Greek letter inside a word: "NF-kappaB", "TNFalpha", "RARbeta1" (not "betaine", "Kappa" alone)
+_GREEK_IN_WORD = re.compile(rf"(?i:{_GREEK_NAMES})(?=[A-Z0-9]|$)|(?<=[A-Za-z0-9])(?i:{_GREEK_NAMES})(?=[0-9]|$)")
 # UTF-8 text that was decoded as Mac Roman ("IFN-Œ±" for "IFN-α"), as some corpus captions are
 _MANGLED = {c.encode("utf-8").decode("mac_roman"): c for c in _GREEK_CHARS + "′″‘’“”–—•…±×→←↑↓≥≤µ"}
 _MANGLED_RX = re.compile("|".join(sorted(map(re.escape, _MANGLED), key=len, reverse=True)))
@@ -110,9 +113,10 @@ def _unmangle(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """Matching form of one word: Greek letters as Latin ones, accents dropped, upper case."""
-    word = word.translate(_FOLD)
+    word = _GREEK_IN_WORD.sub(lambda m: _GREEK_WORDS[m.group().upper()], word.translate(_FOLD))
     if not word.isascii():
         word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
     word = word.upper()
@@ -131,6 +135,7 @@ def _connector(gap: str) -> bool:
 _HYPHENS = frozenset({"-", "–", "‐", "‑"})
 
 
+@lru_cache(maxsize=262144)
 def name_key(name: str) -> str | None:
     """The key a name is matched by: its words folded and run together ("IL-6", "IL6" and "IL 6" -> "IL6",
     "NF-κB" -> "NFKB"); None when punctuation other than a hyphen splits it."""
@@ -143,8 +148,17 @@ def name_key(name: str) -> str | None:
     return "".join(_fold(w.group()) for w in words)
 
 
-def _word_count(name: str) -> int:
-    return sum(1 for m in _TOKEN.finditer(name) if _is_word(m.group()))
+@lru_cache(maxsize=262144)
+def _variants(name: str) -> tuple[tuple[str, ...], int]:
+    """The keys a name is matched by (its key, and "INTERFERON..." for "IFN...") and how many words it has."""
+    nkey = name_key(name) if name else None
+    if not nkey or len(nkey) < 2 or nkey.isdigit():
+        return (), 0
+    variants = [nkey]
+    for short, long in _SPELLED.items():
+        if nkey.startswith(short) and (len(nkey) == len(short) or not nkey[len(short)].isalpha()):
+            variants.append(long + nkey[len(short):])
+    return tuple(variants), sum(1 for m in _TOKEN.finditer(name) if _is_word(m.group())) + 3
 
 
 # --- vendored names ------------------------------------------------------------------------
@@ -233,14 +247,8 @@ class _Lexicon:
 
         def add(name: str, key: str, rank: int) -> None:
             name = name.strip()
-            nkey = name_key(name) if name else None
-            if not nkey or len(nkey) < 2 or nkey.isdigit():
-                return
-            variants = [nkey]
-            for short, long in _SPELLED.items():
-                if nkey.startswith(short) and (len(nkey) == len(short) or not nkey[len(short)].isalpha()):
-                    variants.append(long + nkey[len(short):])
-            words[0] = max(words[0], _word_count(name) + 3)
+            variants, count = _variants(name)
+            words[0] = max(words[0], count)
             for variant in variants:
                 ranks = candidates.setdefault(variant, {})
                 ranks[key] = min(rank, ranks.get(key, rank))
@@ -256,8 +264,7 @@ class _Lexicon:
                 add(mention.symbol, key, 0)
                 if word:
                     add(word, key, 0)
-                family = default_resolver().family(mention.symbol)
-                for name in _famplex_names().get(family.fplx_id, ()) if family else ():
+                for name in _family_names(mention.symbol):
                     add(name, key, 1)
                 continue
             key = f"ncbigene:{mention.entrez}"
@@ -267,17 +274,12 @@ class _Lexicon:
             self.entities.setdefault(key, _Entity(key, "gene", symbol))
             own = mention.source in _OWN_SYMBOL_ROWS
             for name in sorted({word, mention.symbol} - {""}):
-                if own or not human or _alias_fits(name, symbol, hgnc):
+                if own or not human or _alias_fits(name, symbol):
                     add(name, key, 0 if own else 1)
             add(mention.hgnc_symbol, key, 0)
             if entry:
-                add(entry[0], key, 0)
-                for other in entry[2]:
-                    other_key = name_key(other)
-                    if other_key and hgnc.owners.get(other_key) == {entry[0]} and other_key not in hgnc.approved:
-                        add(other, key, 1)
-                for name in (entry[1], entry[1].split(",")[0]):
-                    add(name, key, 1)
+                for name, rank in _hgnc_names(mention.entrez):
+                    add(name, key, rank)
         resolver = default_resolver()
         for term in figure.chemicals:
             if not term.mesh:
@@ -289,10 +291,12 @@ class _Lexicon:
                 add(name, key, 0)
                 if name.lower().endswith("s") and len(name) > 4:
                     add(name[:-1], key, 1)
+        self.prefixes: set[str] = set()  # every beginning of a name key: where a mention search may go on
         for nkey, ranks in candidates.items():
             chosen = self._choose(ranks)
             if chosen:
                 self.names[nkey] = chosen
+                self.prefixes.update(nkey[:i] for i in range(1, len(nkey)))
                 if len(nkey) <= 2:
                     self.exact[nkey] = frozenset(spellings[nkey])
         self.longest = min(words[0], 12)
@@ -327,6 +331,37 @@ class _Lexicon:
         return self.names.get(nkey + "R") if nkey else None
 
 
+@lru_cache(maxsize=65536)
+def _hgnc_names(entrez: str) -> tuple[tuple[str, int], ...]:
+    """(name, rank) of a human gene from HGNC: its approved symbol, the previous symbols and aliases that
+    name no other gene, its approved name (and the part before a comma: "inhibitor of DNA binding 1")."""
+    hgnc = _hgnc()
+    families = _family_keys()
+    symbol, name, others = hgnc.genes[entrez]
+    found = [(symbol, 0)]
+    for other in others:
+        other_key = name_key(other)
+        if other_key and hgnc.owners.get(other_key) == {symbol} and other_key not in hgnc.approved \
+                and other_key not in families:  # NFKB1's alias "NF-kappaB" names the family
+            found.append((other, 1))
+    found += [(name, 1), (name.split(",")[0], 1)]
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _family_keys() -> frozenset[str]:
+    """Keys of every FamPlex grounding text."""
+    return frozenset(k for names in _famplex_names().values() for k in map(name_key, names) if k)
+
+
+@lru_cache(maxsize=16384)
+def _family_names(family: str) -> tuple[str, ...]:
+    """FamPlex's grounding texts of a family the record names, with singulars of plurals ("TRAFs")."""
+    found = default_resolver().family(family)
+    names = _famplex_names().get(found.fplx_id, ()) if found else ()
+    return names + tuple(n[:-1] for n in names if n.endswith("s") and len(n) > 4)
+
+
 def _usable_genes(figure: Figure) -> Iterable:
     """The record's gene rows; on a multi-organism (v2023) record only those of the figure's organism: the
     first organism the record names that has genes on it, else the organism most of its genes belong to."""
@@ -345,11 +380,13 @@ def _plain_word(label: str) -> str:
     return "" if re.search(r"[/,;&+\s]", label) else label
 
 
-def _alias_fits(name: str, symbol: str, hgnc: _Hgnc) -> bool:
+@lru_cache(maxsize=65536)
+def _alias_fits(name: str, symbol: str) -> bool:
     """Whether an alias the record matched means its gene. Not when it is another gene's approved symbol
     ("Met" is MET, not SLTM), or HGNC gives it to several genes and another one has it as its previous
     symbol ("NBS1" is NBN's, not NLRP2's; "MLP" MARCKSL1's, not CSRP3's) or as the start of its symbol
     ("ABL" is ABL1, not MTTP; "HIF-1" HIF1A, not SETD2). "PD-1" (PDCD1, also an alias of SNCA) fits."""
+    hgnc = _hgnc()
     nkey = name_key(name)
     if not nkey:
         return False
@@ -456,6 +493,9 @@ _MULTIWORD = {("in", "turn"): "ADV", ("such", "as"): "LIST", ("as", "well", "as"
               ("due", "to"): "PREP", ("e", ".", "g", "."): "LIST", ("i", ".", "e", "."): "LIST",
               ("each", "other"): "OTHER", ("one", "another"): "OTHER", ("responsible", "for"): "RESP",
               ("required", "for"): "RESP", ("essential", "for"): "RESP", ("important", "for"): "RESP"}
+_MULTIWORD_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _tag_name in _MULTIWORD.items():
+    _MULTIWORD_BY_FIRST.setdefault(_words[0], []).append((_words, _tag_name))
 _TAGS = {
     **dict.fromkeys("is are was were be been being has have had".split(), "AUX"),
     **dict.fromkeys("do does did".split(), "DO"),
@@ -522,6 +562,8 @@ class _Unit:
 def _read_units(view: str, lexicon: _Lexicon) -> list[_Unit]:
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(view)]
     mentions = _find_mentions(view, tokens, lexicon)
+    if not mentions:
+        return []  # nothing this sentence can say about the record's entities
     units: list[_Unit] = []
     k = 0
     while k < len(tokens):
@@ -546,15 +588,16 @@ def _find_mentions(view: str, tokens: list[tuple[str, int, int]], lexicon: _Lexi
     (FOS)") names nothing.
     """
     words = [k for k, t in enumerate(tokens) if _is_word(t[0])]
+    folded = [_fold(tokens[k][0]) for k in words]
     gaps = [""] + [view[tokens[a][2]:tokens[b][1]] for a, b in zip(words, words[1:])]
     found: dict[int, tuple[int, str, str]] = {}
     x = 0
     while x < len(words):
         best, key = None, ""
         for y in range(x, min(len(words), x + lexicon.longest)):
-            if y > x and not _connector(gaps[y]):
+            if y > x and (key not in lexicon.prefixes or not _connector(gaps[y])):
                 break
-            key += _fold(tokens[words[y]][0])
+            key += folded[y]
             written = view[tokens[words[x]][1]:tokens[words[y]][2]]
             entity, nkey = lexicon.lookup(key, written), key
             if entity is None and key.endswith("S") and len(key) > 3:  # "TLRs", "MAPKs", "statins"
@@ -597,6 +640,7 @@ def _define_short_form(view: str, tokens: list, last: int, lexicon: _Lexicon, en
         if short[0].upper() not in initials:
             return
         lexicon.abbreviations[nkey] = entity
+        lexicon.prefixes.update(nkey[:i] for i in range(1, len(nkey)))
         known = entity
     if known == entity:
         found[last + 2] = (last + 2, entity, nkey)
@@ -636,7 +680,7 @@ def _merge_words(units: list[_Unit], view: str) -> list[_Unit]:
             out.append(merged)
             i += 3
             continue
-        for words, tag in _MULTIWORD.items():
+        for words, tag in _MULTIWORD_BY_FIRST.get(u.low, ()):
             n = len(words)
             if tuple(x.low for x in units[i:i + n]) == words and all(x.kind != "E" for x in units[i:i + n]):
                 merged = _Unit("W", view[u.start:units[i + n - 1].end], u.start, units[i + n - 1].end)
@@ -908,7 +952,7 @@ class _Sentence:
 
     def negated_clause(self, i: int) -> bool:
         """A statement inside "whether ..." or "if ..."."""
-        return any(u.low in ("whether", "if") for u in self.units[self.clause_start(i):i])
+        return any(u.low in ("whether", "if") for u in self.units[max(0, self.clause_start(i) - 1):i])
 
     # ---- noun phrases
 

@@ -1,0 +1,162 @@
+"""The caption relation reader: the statement patterns of the caption-relations guidelines on small
+made-up records, and its score on the real development set."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from exporters.model import Figure, GeneMention, TermMention
+from exporters.records import clean_word
+from exporters.relations import Relation, extract, name_key, split_sentences
+
+from conftest import ROOT, SHARED
+
+
+def gene(word: str, entrez: str, symbol: str | None = None, source: str = "hgnc_symbol") -> GeneMention:
+    symbol = symbol or word
+    return GeneMention(word=word, label=clean_word(word), symbol=symbol, source=source, hgnc_symbol=symbol,
+                       entrez=entrez)
+
+
+def family(word: str, name: str, members: dict[str, str]) -> list[GeneMention]:
+    return [GeneMention(word=word, label=clean_word(word), symbol=name, source="bioentities_symbol",
+                        hgnc_symbol=symbol, entrez=entrez) for symbol, entrez in members.items()]
+
+
+def chemical(word: str, mesh: str) -> TermMention:
+    return TermMention(word=word, label=word, mesh=mesh)
+
+
+GENES = [gene("IL-6", "3569", "IL6"), gene("IL6R", "3570"), gene("LIF", "3976"), gene("LIFR", "3977"),
+         gene("STAT3", "6774"), gene("STAT1", "6772"), gene("STAT2", "6773"), gene("JAK1", "3716"),
+         gene("TYK2", "7297"), gene("MDM2", "4193"), gene("TP53", "7157"), gene("RIG-I", "23586", "DDX58",
+                                                                                 "hgnc_alias_symbol"),
+         gene("DDX60", "55601"), gene("IRF3", "3661"), gene("IRF7", "3665"), gene("SP1", "6667"),
+         gene("MMP14", "4323")]
+FAMILIES = family("JAK", "JAK", {"JAK2": "3717", "JAK3": "3718"}) + family(
+    "NF-KB", "NFKB", {"NFKB1": "4790", "RELA": "5970"}) + family("AKT", "AKT", {"AKT1": "207", "AKT2": "208"})
+CHEMICALS = [chemical("Tyrosine", "D014443"), chemical("L-DOPA", "D007980"), chemical("Dopamine", "D004298"),
+             chemical("Disulfiram", "D004221")]
+
+
+def figure(caption: str, genes=GENES + FAMILIES, chemicals=CHEMICALS) -> Figure:
+    return Figure(figid="PMC1__test", title="test", caption=caption, genes=tuple(genes), chemicals=tuple(chemicals))
+
+
+def triples(caption: str, **kwargs) -> set[tuple[str, str, str]]:
+    return {(r.source, r.target, r.type) for r in extract(figure(caption), **kwargs)}
+
+
+def test_active_statement_and_coordination():
+    assert triples("JAK1 and TYK2 phosphorylate STAT1 and STAT2.") == {
+        ("ncbigene:3716", "ncbigene:6772", "phosphorylation"), ("ncbigene:3716", "ncbigene:6773", "phosphorylation"),
+        ("ncbigene:7297", "ncbigene:6772", "phosphorylation"), ("ncbigene:7297", "ncbigene:6773", "phosphorylation")}
+
+
+def test_passive_statement_reads_the_agent_after_by():
+    assert triples("STAT3 is phosphorylated by JAK1.") == {("ncbigene:3716", "ncbigene:6774", "phosphorylation")}
+    assert triples("Levels of MDM2 are regulated by STAT3.") == {("ncbigene:6774", "ncbigene:4193", "regulation")}
+
+
+def test_event_nouns_give_the_type():
+    assert triples("IL-6-induced phosphorylation of STAT3 leads to increased expression of MDM2.") == {
+        ("ncbigene:3569", "ncbigene:6774", "phosphorylation"), ("ncbigene:6774", "ncbigene:4193", "expression")}
+    assert triples("The increased MDM2 levels promote p53 protein degradation.") == {
+        ("ncbigene:4193", "ncbigene:7157", "degradation")}
+
+
+def test_hedged_statement():
+    (rel,) = extract(figure("RIG-I and DDX60 might interact with each other to recognize the virus."))
+    assert (rel.source, rel.target, rel.type, rel.directed, rel.hedged) == (
+        "ncbigene:23586", "ncbigene:55601", "binding", False, True)
+    (rel,) = extract(figure("STAT3 can activate MDM2."))
+    assert not rel.hedged  # "can" states an ability, not a hedge
+
+
+def test_negated_and_hypothetical_statements_are_left_out():
+    assert triples("STAT3 does not activate MDM2.") == set()
+    assert triples("Whether STAT3 activates MDM2 is unknown.") == set()
+    assert triples("MDM2 binds STAT1, but not STAT2.") == {("ncbigene:4193", "ncbigene:6772", "binding")}
+
+
+def test_grounding_through_vendored_names_and_spelling_variants():
+    # "p53" is an HGNC alias of TP53, which the record lists; NF-κB is the record's family NFKB; IL6 = IL-6
+    assert triples("MDM2 inhibits p53. IL6 activates NF-κB.") == {
+        ("ncbigene:4193", "ncbigene:7157", "inhibition"), ("ncbigene:3569", "fplx:NFKB", "activation")}
+    assert name_key("NF-κB") == name_key("NFkB") == name_key("NF-kappaB") == "NFKB"
+    assert name_key("TNF-α") == name_key("TNF alpha") == "TNFA"
+    # a caption in Mac Roman mojibake ("IFN-Œ±") still names IRF3 / IRF-3
+    assert triples("IRF-3 and 7 activate STAT1.") == {
+        ("ncbigene:3661", "ncbigene:6772", "activation"), ("ncbigene:3665", "ncbigene:6772", "activation")}
+
+
+def test_names_the_record_does_not_list_are_not_guessed():
+    assert triples("EGFR activates STAT3.") == set()  # EGFR is not on the record
+    assert triples("STAT3 activates STAT3.") == set()
+
+
+def test_simple_references():
+    assert triples("IL-6 binds to its receptor to activate STAT3.") == {
+        ("ncbigene:3569", "ncbigene:3570", "binding"), ("ncbigene:3569", "ncbigene:6774", "activation")}
+    assert triples("The virus is recognized by RIG-I, which in turn activates IRF3 and IRF7.") == {
+        ("ncbigene:23586", "ncbigene:3661", "activation"), ("ncbigene:23586", "ncbigene:3665", "activation")}
+    assert triples("STAT3 is phosphorylated. It then induces expression of MDM2.") == {
+        ("ncbigene:6774", "ncbigene:4193", "expression")}
+    assert triples("Disulfiram inhibits MDM2, reducing the production of dopamine.") == {
+        ("mesh:D004221", "ncbigene:4193", "inhibition"), ("mesh:D004221", "mesh:D004298", "inhibition")}
+
+
+def test_complexes_and_conversions():
+    assert triples("The STAT1/STAT2 heterodimer binds to IRF3.") >= {("ncbigene:6772", "ncbigene:6773", "binding")}
+    assert triples("Tyrosine is converted into L-DOPA, which is then transformed into dopamine by TH.") == {
+        ("mesh:D014443", "mesh:D007980", "conversion"), ("mesh:D007980", "mesh:D004298", "conversion")}
+
+
+def test_slash_chains_only_when_asked():
+    caption = "IL-6/JAK/STAT3 pathways induce chemoresistance."
+    assert triples(caption) == set()
+    assert triples(caption, chains=True) == {
+        ("ncbigene:3569", "fplx:JAK", "chain"), ("fplx:JAK", "ncbigene:6774", "chain")}
+
+
+def test_evidence_is_a_verbatim_span_of_its_sentence():
+    caption = "LIF binds to LIFR. Then, phosphorylated STAT3 activates molecules including MDM2 and AKT/SP1."
+    rels = extract(figure(caption))
+    assert rels == extract(figure(caption))  # deterministic
+    assert [(r.sentence, r.source_text, r.target_text) for r in rels] == [
+        (1, "LIF", "LIFR"), (2, "STAT3", "MDM2"), (2, "STAT3", "AKT"), (2, "STAT3", "SP1")]
+    for rel in rels:
+        assert isinstance(rel, Relation)
+        assert rel.sentence_text[rel.evidence_start:rel.evidence_end] == rel.evidence
+        assert rel.sentence_text == split_sentences(caption)[rel.sentence - 1][1]
+    assert rels[-1].evidence == "phosphorylated STAT3 activates molecules including MDM2 and AKT/SP1"
+
+
+def test_sentences_split_as_the_guidelines_say():
+    assert [s for _, s in split_sentences("A binds B. (B) C. 2 D. e.g. x")] == ["A binds B. (B) C.", "2 D. e.g. x"]
+
+
+def test_an_ordinary_word_on_the_record_names_nothing():
+    genes = [gene("and", "32798", "AND", "ncbigene_synonym"), gene("STAT3", "6774"), gene("Met", "79811", "SLTM",
+                                                                                          "hgnc_alias_symbol")]
+    assert extract(figure("STAT3 and Met activate SLTM and STAT3.", genes=genes)) == []
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_development_set_score_stays_above_the_targets():
+    if not (SHARED / "caption-relations" / "dev.tsv").is_file() or not (SHARED / "pfocr-corpus").is_dir():
+        pytest.skip(f"the caption-relations development set is not at {SHARED} (set PFOCR_SHARED)")
+    bench = _bench()
+    figures = bench.load_figures(bench.DEV / "dev-figures.tsv")
+    tallies = bench.score(figures, bench.read_tsv(bench.DEV / "dev.tsv"))
+    assert tallies["all"].precision() >= bench.TARGET_PRECISION
+    assert tallies["all"].recall() >= bench.TARGET_RECALL
+    assert tallies["chain"].gold == 10  # chains are scored on their own
