@@ -30,8 +30,10 @@ import mmap
 import os
 import re
 import secrets
+import socket
 import sys
 import tempfile
+import threading
 import urllib.parse
 from collections import deque
 from contextlib import ExitStack, nullcontext
@@ -121,10 +123,20 @@ def graph_names(files: list[Path], graph: str | None, graph_base: str) -> list[t
     return [(f, graph or graph_base + urllib.parse.quote(f.name[: -len(f.suffix)], safe="")) for f in files]
 
 
+class _NoTree:
+    """An lxml parser target that builds nothing: well-formedness and libxml2's depth limit only."""
+
+    def close(self) -> None:
+        return None
+
+
 def check_file(path: Path) -> None:
     """Read a file through the RDF parser, keeping nothing, so that a bad file fails before any
-    graph changes. RDF/XML with a DOCTYPE is refused before any parser sees it."""
+    graph changes. RDF/XML with a DOCTYPE is refused before any parser sees it, and RDF/XML
+    nested deeper than libxml2's 256 elements before Oxigraph sees it (its RDF/XML reader
+    slows quadratically with depth: 32,000 levels, 1.5 MB, took 52 s)."""
     import pyoxigraph as ox
+    from lxml import etree
 
     syntax = SUFFIXES[path.suffix]
     try:
@@ -135,6 +147,12 @@ def check_file(path: Path) -> None:
                     refused = xml_declaration_problem(data)
             if refused:
                 raise LoadError(f"{path}: {refused}")
+            try:
+                etree.parse(str(path), etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True))
+            except etree.XMLSyntaxError as exc:
+                deep = "depth" in str(exc)
+                raise LoadError(f"{path}: " + ("elements nested deeper than 256 are refused" if deep
+                                               else f"not well-formed XML: {exc}")) from exc
         deque(ox.parse(path=str(path), format=getattr(ox.RdfFormat, syntax)), maxlen=0)
     except (SyntaxError, ValueError, OSError) as exc:
         raise LoadError(f"{path}: {exc}") from exc
@@ -217,12 +235,20 @@ def digest_authorization(challenge: dict[str, str], method: str, target: str, us
     return "Digest " + ", ".join(f"{k}={v if k in ('algorithm', 'qop', 'nc') else quoted[k]}" for k, v in fields.items())
 
 
+def _cut(sock: socket.socket, fired: threading.Event) -> None:
+    fired.set()
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class GraphStore:
     """A Graph Store Protocol endpoint. Requests go to its own origin only and are never
     redirected, so credentials cannot leave it; Digest is answered from a bodiless HEAD probe's
     challenge, so a large body is sent once, already authenticated (Virtuoso resets the
-    connection when a body comes before its challenge); each request waits ``timeout`` seconds
-    at most for the server."""
+    connection when a body comes before its challenge). A server's whole answer must arrive within
+    ``timeout`` seconds of the request, and the body must not stall for longer."""
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         url = urllib.parse.urlsplit(endpoint)
@@ -248,13 +274,13 @@ class GraphStore:
 
     def scrub(self, text: str) -> str:
         """Server text fit to print: markup and credentials removed, one line, 300 characters at most."""
-        text = re.sub(r"(?i)(authorization\s*[:=]\s*)[^\r\n]*", r"\1***", re.sub(r"<[^>]*>", " ", text))
+        text = re.sub(r"(?i)(authorization[\"']?\s*[:=]\s*)[^\r\n]*", r"\1***", re.sub(r"<[^>]*>", " ", text))
         if self.credentials:
             user, password, _ = self.credentials
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             for secret in sorted({password, token, urllib.parse.quote(password, safe="")} - {""}, key=len, reverse=True):
                 text = text.replace(secret, "***")
-        text = " ".join(text.split())
+        text = " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", text).split())  # no terminal control sequences
         return text if len(text) <= 300 else text[:300] + "..."
 
     def _authorization(self, method: str, target: str) -> dict[str, str]:
@@ -283,14 +309,28 @@ class GraphStore:
                     conn.send(chunk)
             except (BrokenPipeError, ConnectionResetError) as sent:
                 try:  # the server may have answered (then closed) before reading the body
-                    response = conn.getresponse()
-                except OSError:
+                    return self._response(conn)
+                except (OSError, http.client.HTTPException):
                     raise sent from None
-            else:
-                response = conn.getresponse()
-            return response, response.read(4096)
+            return self._response(conn)
         finally:
             conn.close()
+
+    def _response(self, conn: http.client.HTTPConnection) -> tuple[http.client.HTTPResponse, bytes]:
+        """The response and the start of its body, all within ``timeout`` seconds: a server
+        trickling bytes is cut off too."""
+        fired = threading.Event()
+        deadline = threading.Timer(self.timeout, _cut, (conn.sock, fired))
+        deadline.start()
+        try:
+            response = conn.getresponse()
+            return response, response.read(4096)
+        except (OSError, http.client.HTTPException):
+            if fired.is_set():
+                raise TimeoutError from None
+            raise
+        finally:
+            deadline.cancel()
 
     def _probe(self, target: str) -> None:
         """Learn the Digest challenge from a HEAD request, which carries no body."""

@@ -21,7 +21,8 @@ Hostile behaviours, for attack tests: ``nonce_uses`` (a nonce goes stale after t
 requests, answered 401 ``stale="true"``), ``redirect`` (writes answered ``302`` to that URL),
 ``redirect_from`` (only from the n-th write on, counting from 1), ``fail_writes`` (the n-th write, counting from 1, gets that status), ``echo`` (every error
 repeats the request's headers, credentials included), ``silent`` (requests are read and
-never answered).
+never answered, for that many seconds), ``trickle`` (a write is read, then its answer sent one
+header byte every that many seconds, for a minute).
 """
 
 from __future__ import annotations
@@ -185,6 +186,16 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)
         entry["body"] = len(body)
+        if b.get("trickle"):
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(int(60 / b["trickle"])):
+                time.sleep(b["trickle"])
+                try:
+                    self.wfile.write(b"z")
+                    self.wfile.flush()
+                except OSError:
+                    return
+            return
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip()
         if node is None or media not in MEDIA:
             return self._answer(entry, 400, b"graph parameter and an RDF media type required")
