@@ -217,6 +217,9 @@ NOT OF ON OR OUT SET SEX THE TO TYPE WAS WE ACE CAT CAP ARM BAD END ALL ANY LIGH
 MICE MOUSE RAT HAD GENE GENES PROTEIN PROTEINS LARGE SMALL SPRING WHITE BLACK CAMP CAN WAS WERE CHIP FACT
 HOLE LAMP MAX MINOR NODAL PIGS POLE ROCK SOS SPIN TANK TUBE WASP WARS ARMS AIM ACT RAN RUN SET SEA SUN
 """.split())
+# Cell types that PFOCR's lexicon matched to genes ("pDC", "HSCs")
+_CELL_TYPES = frozenset("DC DCS PDC PDCS MDC HSC HSCS MSC MSCS ESC ESCS IPSC NK NKT MDSC TREG TREGS CTL CTLS "
+                        "PBMC PBMCS HUVEC HUVECS VSMC SMC".split())
 _FAMILY_ROWS = frozenset({"bioentities_symbol", "famplex", "famplex_relations"})
 _OWN_SYMBOL_ROWS = frozenset({"hgnc_symbol", "ncbigene_symbol"})
 # Prefixes that captions often spell out: the key of a name starting with one also matches the long form
@@ -320,7 +323,7 @@ class _Lexicon:
             return None
         if nkey in self.exact and written not in self.exact[nkey]:
             return None
-        if nkey in _ENGLISH and not written.isupper():
+        if (nkey in _ENGLISH and not written.isupper()) or nkey in _CELL_TYPES:
             return None
         return key
 
@@ -474,6 +477,9 @@ _MEMBERS_FOLLOW = frozenset("formed composed consisting comprising containing".s
 _CONVERSION_NOUNS = frozenset("conversion oxidation reduction hydrolysis transformation isomerization".split())
 _LOSS = frozenset("""mutation mutations loss deletion deletions knockdown knockout deficiency depletion silencing
     absence lack""".split())
+_EFFECTS = {"inhibitory": "inhibition", "suppressive": "inhibition", "repressive": "inhibition",
+            "negative": "inhibition", "stimulatory": "activation", "activating": "activation",
+            "positive": "activation"}
 _AGENT_NOUNS = {"regulator": "regulation", "regulators": "regulation", "inhibitor": "inhibition",
                 "inhibitors": "inhibition", "repressor": "inhibition", "suppressor": "inhibition",
                 "activator": "activation", "activators": "activation"}
@@ -1145,9 +1151,11 @@ class _Sentence:
         head = self.units[j - 1]
         return head.low in _HEADS or head.low in _OF_HEADS or head.tag in ("N", "LIST")
 
-    def select(self, start: int, end: int) -> _Side | None:
+    def select(self, start: int, end: int, event_subject: bool = True) -> _Side | None:
         """The subject entities of units start..end-1: those before any preposition but "of"/"in"
-        ("IL-6 secreted by Kupffer cells", "the recruitment of TOPBP1 to the ssDNA region")."""
+        ("IL-6 secreted by Kupffer cells", "the recruitment of TOPBP1 to the ssDNA region"); with
+        ``event_subject``, a phrase that starts with an event noun names all its entities ("Binding by gD to
+        HvEM")."""
         cands, blocked, loss = [], False, False
         j = start
         while j < end:
@@ -1167,7 +1175,7 @@ class _Sentence:
             j += 1
         if not cands:
             first = self.at(self.skip(start, ("DET", "")))
-            if first is None or first.tag != "N":
+            if not event_subject or first is None or first.tag != "N":
                 return None
             cands = self.entities(start, end)  # "Binding by gD to HvEM"
             if not cands:
@@ -1218,14 +1226,16 @@ class _Sentence:
                 continue
             if u.kind == "P" and u.text not in ("/", "-", "–", ","):
                 break
-            if u.text == "," and not (self.at(j - 1) is not None and self.at(j - 1).kind == "E"):
+            prev = self.at(j - 1)
+            if u.text == "," and not (prev is not None and (prev.kind == "E" or prev.text == ")" or (
+                    prev.kind == "W" and prev.tag in ("", "LIST")))):
                 break
             if u.kind == "W" and (u.tag not in ("", "CC", "DET", "N", "ADV", "LIST") or (
                     u.tag == "PREP" and u.low != "of")) and u.low not in _HEADS:
                 if not (u.tag == "PREP" and u.low == "of"):
                     break
             nxt = self.at(j + 1)
-            if u.tag == "CC" and not (nxt is not None and (nxt.kind == "E" or _looks_like_name(nxt.text))):
+            if u.tag == "CC" and nxt is not None and nxt.tag in ("DET", "N"):
                 break  # "the inhibition of BCL-2, and the upregulation of BIM, which": BIM's phrase only
             before = self.at(j - 1)
             if u.tag == "DET" and not (before is not None and before.low == "of"):
@@ -1390,8 +1400,10 @@ class _Sentence:
         return _Side([before[-1]], before[-1].start)
 
     def clause_subject(self, i: int) -> _Side | None:
+        """The subject of the clause unit i is in: entities before its first verb."""
         start = self.clause_start(i)
-        return self.select(start, i) if start < i else None
+        end = next((j for j in range(start, i) if self.is_verb(j)), i)
+        return self.select(start, end, event_subject=False) if start < end else None
 
     def last_theme(self, i: int) -> _Side | None:
         """The last entity of the clause before unit i that is not in a by-phrase; in a relative clause
@@ -1471,6 +1483,8 @@ class _Sentence:
             return
         vtype, sign = _VERBS[lemma]
         g, hedge, neg, aux, _inf = self.group(t)
+        if lemma == "responsible" and not aux:
+            return  # "pathways responsible for the synthesis of sterols": no statement
         if neg or self.negated_clause(t):
             return
         adverbs = {self.units[i].low for i in range(g, t)}
@@ -1611,6 +1625,8 @@ class _Sentence:
                 self.event_noun(k)
             elif u.tag == "AGENT":
                 self.agent_noun(k)
+            elif u.low in ("effect", "effects") and self.at(k - 1) is not None and units[k - 1].low in _EFFECTS:
+                self.effect(k)
             elif u.low in ("its", "their"):
                 self.partner(k)
 
@@ -1686,6 +1702,11 @@ class _Sentence:
             first = self.entities(k + 2, end)
         else:
             end, first = k + 1, self.pre_themes(k, 0)
+            pair = [self.at(k - 1), self.at(k - 2), self.at(k - 3)]
+            if pair[0] is not None and pair[0].entity and pair[1] is not None and pair[1].text in ("/", "-", "–", ":") \
+                    and pair[2] is not None and pair[2].entity:
+                self.add(pair[2], pair[0], "binding", False, pair[2].start, u.end)  # "the PD-1/PD-L1 interaction"
+                return
         if not first and prev is not None and prev.low in ("through", "by", "via") and u.lemma == "binding":
             main = self.prev_verb(k - 1, finite=True)
             side = self.agent_of(main) if main is not None else None
@@ -1732,17 +1753,46 @@ class _Sentence:
         nxt = self.at(k + 1)
         if nxt is not None and nxt.low == "of":
             j = self.skip(k - 1, ("ADV", "DET", ""), step=-1)
-            comma = self.at(j)
-            agent = self.at(j - 1)
-            if comma is not None and comma.text == "," and agent is not None and agent.entity:
-                for target in self.entities(k + 2, self.np_end(k + 2, events=False)):
-                    self.add(agent, target, kind, False, agent.start, target.end)
+            before = self.at(j)
+            side = None
+            if before is not None and before.text == "," and self.at(j - 1) is not None and self.units[j - 1].entity:
+                side = _Side([self.units[j - 1]], self.units[j - 1].start)  # "MDM2, a negative regulator of p53"
+            elif before is not None and before.low == "as":  # "X acts as an inhibitor of Y"
+                v = self.skip(j - 1, step=-1)
+                if self.at(v) is not None and self.units[v].tag in ("V", "AUX"):
+                    side = self.agent_of(v) if self.is_verb(v) else self.left_agent(self.group(v + 1)[0])
+            elif before is not None and before.tag == "AUX":  # "X is a negative regulator of Y"
+                g, hedge, neg, _aux, _inf = self.group(j + 1)
+                side = None if neg else self.left_agent(g)
+            if side is None or side.neg or self.negated_clause(k):
+                return
+            for target in self.entities(k + 2, self.np_end(k + 2, events=False)):
+                for agent in side.ents:
+                    self.add(agent, target, kind, side.hedge, min(side.start, u.start), target.end)
             return
         target = self.at(k - 1)
         j = k + 1 + (1 if nxt is not None and nxt.text == "," else 0)
         agent = self.at(j)
         if target is not None and target.entity and agent is not None and agent.entity:
             self.add(agent, target, kind, False, target.start, agent.end)
+
+    def effect(self, k: int) -> None:
+        """"X has an inhibitory effect on Y", "X exerts stimulatory effects on Y"."""
+        kind = _EFFECTS[self.units[k - 1].low]
+        on = self.at(k + 1)
+        v = self.skip(self.skip(k - 2, ("ADV", "DET", ""), step=-1), step=-1)
+        verb = self.at(v)
+        if on is None or on.low != "on" or verb is None or verb.low not in ("has", "have", "had", "exert", "exerts",
+                                                                              "exerted"):
+            return
+        g, hedge, neg, _aux, _inf = self.group(v)
+        side = self.left_agent(g)
+        if side is None or neg or side.neg or self.negated_clause(k):
+            return
+        ents, _events, _end = self.right_np(k + 2)
+        for target in ents:
+            for agent in side.ents:
+                self.add(agent, target, kind, hedge or side.hedge, min(side.start, verb.start), target.end)
 
     def partner(self, k: int) -> None:
         """"its interacting protein ATRIP", "its binding partner Y": binding with what "its" refers to."""
@@ -1813,12 +1863,13 @@ class _Sentence:
                 for b in targets:
                     self.add(a, b, "conversion", False, min(a.start, verb.start), b.end)
                     made = True
-            source, j = targets, end  # ", and then into C"
-            nxt = self.at(self.skip(j, ("ADV", "CC")))
-            if not (self.at(j) is not None and self.units[j].text == "," and nxt is not None
-                    and nxt.low in ("into", "to")):
+            source, j = targets, end  # "A is oxidized into B by ADH, and then into C by ALDH"
+            if self.at(j) is not None and self.units[j].low == "by":
+                j = self.np_end(j + 1)
+            while self.at(j) is not None and (self.units[j].text == "," or self.units[j].tag in ("ADV", "CC")):
+                j += 1
+            if not (self.at(j) is not None and self.units[j].low in ("into", "to")):
                 return made
-            j += 1
 
     def produced_from(self, t: int, product: list[_Unit], verb: _Unit) -> bool:
         j = self.skip(t + 1)
