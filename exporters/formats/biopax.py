@@ -71,13 +71,24 @@ OBO = "http://purl.obolibrary.org/obo/"
 DISPLAY_MAX = 25  # DisplayNameRule: a longer displayName draws too.long.display.name (Provenance: 50)
 
 
-def display_name(text: str) -> str:
-    """text when it fits DisplayNameRule's 25 characters (Java counts UTF-16 units), else its start
-    cut at a word boundary and ended with '…'; the full text goes into standardName."""
-    if len(text.encode("utf-16-le")) <= 2 * DISPLAY_MAX:
+def _java_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2  # Java's String.length(): UTF-16 units
+
+
+def display_name(text: str, keep_end: bool = False) -> str:
+    """text when it fits DisplayNameRule's 25 characters, else a shortening ending in '…' (its start cut
+    at a word boundary), or with keep_end its start and end around '…', which keeps apart names
+    that differ only at the end (Uridine Diphosphate Glucose / Galactose: the validator's
+    SameNameDiffKindPhysEntitiesRule compares entities' names). The full text goes into standardName."""
+    if _java_length(text) <= DISPLAY_MAX:
         return text
+    if keep_end:
+        head, tail = text[:DISPLAY_MAX // 2].rstrip(), text[-(DISPLAY_MAX // 2):].lstrip()
+        while _java_length(head + tail) > DISPLAY_MAX - 1:
+            tail = tail[1:]
+        return head + "\u2026" + tail
     cut = text[:DISPLAY_MAX - 1]
-    while len(cut.encode("utf-16-le")) > 2 * (DISPLAY_MAX - 1):
+    while _java_length(cut) > DISPLAY_MAX - 1:
         cut = cut[:-1]
     space = cut.rfind(" ")
     if space >= DISPLAY_MAX // 2:
@@ -85,10 +96,10 @@ def display_name(text: str) -> str:
     return cut.rstrip(" ,;:-(") + "\u2026"
 
 
-def _named(b: Block, name: str, standard: str | None = None) -> None:
-    """displayName short enough for DisplayNameRule; standardName the given one, else the full name
-    when displayName had to be cut."""
-    short = display_name(name)
+def _named(b: Block, name: str, standard: str | None = None, entity: bool = False) -> None:
+    """displayName short enough for DisplayNameRule (an entity's keeps its name's end); standardName
+    the given one, else the full name when displayName had to be cut."""
+    short = display_name(name, keep_end=entity)
     b.add("bp:displayName", Lit(short))
     standard = standard or (name if short != name else None)
     if standard:
@@ -232,7 +243,7 @@ class _Builder:
         x = gene.xref
 
         def fill(b: Block) -> None:
-            _named(b, x.symbol, x.symbol)
+            _named(b, x.symbol, x.symbol, entity=True)
             if x.name:
                 b.add("bp:name", Lit(x.name))
             if x.taxon and identifiers.is_valid("ncbitaxon", x.taxon):
@@ -259,7 +270,7 @@ class _Builder:
         """One Protein per gene, shared by every figure (a flagged gene's flag is said on the figure's
         interaction: a second Protein of the same reference would draw same.state.entity)."""
         def fill(b: Block) -> None:
-            _named(b, gene.symbol)
+            _named(b, gene.symbol, entity=True)
             b.add("bp:entityReference", self.gene_reference(gene))
             b.add("bp:dataSource", self.provenance())
         return self.entity(self.iri(f"Protein_ncbigene_{gene.entrez}"), "bp:Protein", fill, gene.xref)
@@ -269,12 +280,12 @@ class _Builder:
         ref = self.iri(f"PR_fplx_{local(fplx)}")
 
         def fill_ref(b: Block) -> None:  # named by the FamPlex id: the record's word depends on the figure
-            _named(b, fplx, fplx)
+            _named(b, fplx, fplx, entity=True)
             b.add("bp:organism", self.biosource(*HUMAN))
             b.add("bp:xref", self.unification("fplx", fplx))
 
         def fill(b: Block) -> None:
-            _named(b, fplx)
+            _named(b, fplx, entity=True)
             b.add("bp:entityReference", self.entity(ref, "bp:ProteinReference", fill_ref))
             b.add("bp:dataSource", self.provenance())
         iri = self.entity(self.iri(f"Protein_fplx_{local(fplx)}"), "bp:Protein", fill)
@@ -288,11 +299,11 @@ class _Builder:
         name = mesh_name or label
 
         def fill_ref(b: Block) -> None:
-            _named(b, name, mesh_name)
+            _named(b, name, mesh_name, entity=True)
             b.add("bp:xref", self.unification("mesh", mesh_id))
 
         def fill(b: Block) -> None:
-            _named(b, name)
+            _named(b, name, entity=True)
             b.add("bp:dataSource", self.provenance())
             b.add("bp:entityReference", self.entity(self.iri(f"SMR_mesh_{mesh_id}"), "bp:SmallMoleculeReference",
                                                     fill_ref, name))
@@ -306,11 +317,11 @@ class _Builder:
         ref = self.iri(f"SMR_chebi_{chebi}")
 
         def fill_ref(b: Block) -> None:
-            _named(b, name, term.ontology_name)
+            _named(b, name, term.ontology_name, entity=True)
             b.add("bp:xref", self.unification("chebi", chebi))
 
         def fill(b: Block) -> None:
-            _named(b, name)
+            _named(b, name, entity=True)
             b.add("bp:dataSource", self.provenance())
             b.add("bp:entityReference", self.entity(ref, "bp:SmallMoleculeReference", fill_ref, name))
         iri = self.entity(self.iri(f"SM_chebi_{chebi}"), "bp:SmallMolecule", fill, name)
