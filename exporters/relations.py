@@ -942,7 +942,7 @@ class _Sentence:
         j = i - 1
         while j >= 0:
             u = self.units[j]
-            if u.text in (";", ":") or u.tag in ("SUB", "REL"):
+            if u.text in (";", ":", ".") or u.tag in ("SUB", "REL"):
                 break
             j -= 1
         return j + 1
@@ -950,7 +950,7 @@ class _Sentence:
     def prev_verb(self, i: int, finite: bool = False) -> int | None:
         for j in range(i - 1, -1, -1):
             u = self.units[j]
-            if u.text in (";", ":"):
+            if u.text in (";", ":", "."):
                 return None
             if self.is_verb(j) and u.tag != "MOD" and not (finite and u.form == "ing"):
                 return j
@@ -1309,7 +1309,7 @@ class _Sentence:
         the verb before, or what the relative pronoun before refers to."""
         for j in range(i - 1, -1, -1):
             u = self.units[j]
-            if u.text in (";", ":"):
+            if u.text in (";", ":", "."):
                 return None
             if u.tag == "REL" and (j == 0 or self.units[j - 1].text == "," or self.antecedent(j)):
                 return self.antecedent(j)
