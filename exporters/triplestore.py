@@ -324,13 +324,16 @@ class GraphStore:
         deadline.start()
         try:
             response = conn.getresponse()
-            return response, response.read(4096)
+            detail = response.read(4096)
         except (OSError, http.client.HTTPException):
             if fired.is_set():
                 raise TimeoutError from None
             raise
         finally:
             deadline.cancel()
+        if fired.is_set():  # cut off: what was read may end anywhere
+            raise TimeoutError
+        return response, detail
 
     def _probe(self, target: str) -> None:
         """Learn the Digest challenge from a HEAD request, which carries no body."""
