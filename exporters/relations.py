@@ -494,7 +494,7 @@ _OTHER_MODS = frozenset("""coated specific derived bound associated linked like 
     independent targeted positive negative expressing null knockout interacting binding regulated related
     containing treated overexpressing mutant""".split())
 _ENZYME_END = re.compile(r"(?:ase|ases|transporter|transporters|carrier|carriers)$")
-_MULTIWORD = {("in", "turn"): "ADV", ("such", "as"): "LIST", ("as", "well", "as"): "CC", ("and", "/", "or"): "CC",
+_MULTIWORD = {("in", "turn"): "ADV", ("not", "only"): "ADV", ("but", "also"): "CC", ("such", "as"): "LIST", ("as", "well", "as"): "CC", ("and", "/", "or"): "CC",
               ("in", "addition"): "ADV", ("as", "a", "result"): "ADV", ("in", "response", "to"): "PREP",
               ("due", "to"): "PREP", ("e", ".", "g", "."): "LIST", ("i", ".", "e", "."): "LIST",
               ("each", "other"): "OTHER", ("one", "another"): "OTHER", ("responsible", "for"): "RESP",
@@ -960,6 +960,11 @@ class _Sentence:
         """A statement inside "whether ..." or "if ..."."""
         return any(u.low in ("whether", "if") for u in self.units[max(0, self.clause_start(i) - 1):i])
 
+    def negated_noun(self, k: int) -> bool:
+        """An event noun after "no"/"without", or in a "whether" clause ("no interaction between X and Y")."""
+        u = self.at(self.skip(k - 1, ("ADV", "DET", ""), step=-1))
+        return self.negated_clause(k) or (u is not None and u.low in ("no", "without", "not", "neither", "nor"))
+
     # ---- noun phrases
 
     def apposition(self, open_: int) -> list[_Unit]:
@@ -1259,7 +1264,8 @@ class _Sentence:
             elif u.tag == "MODAL":
                 hedge |= u.low in _HEDGES
             elif u.tag == "NEG" and u.low in ("not", "never", "cannot", "unable"):
-                neg = True
+                nxt = self.at(i + 1)
+                neg |= not (nxt is not None and nxt.low == "only")  # "not only activates X but also Y"
             elif u.tag in ("AUX", "DO"):
                 aux |= u.tag == "AUX" and u.low not in ("has", "have", "had")
             elif u.low == "to" and not aux:
@@ -1296,6 +1302,10 @@ class _Sentence:
             return self.antecedent(g - 1)
         if u.tag == "PRON":
             return self.pronoun(g - 1)
+        if u.text == ",":
+            opening = self.appositive_start(g - 1)
+            if opening is not None:  # "MDM2, a negative regulator of p53, is induced by STAT3"
+                return self.left_agent(opening)
         if u.tag == "CC" or u.text == ",":
             return self.coordinated(g - 1)
         if u.kind == "P" and u.text not in ")]":
@@ -1303,6 +1313,18 @@ class _Sentence:
         if u.tag in ("SUB", "PREP", "DET", "LIST", "V"):
             return None
         return self.left_np(g - 1)
+
+    def appositive_start(self, comma: int) -> int | None:
+        """The comma that opens an appositive ", a negative regulator of p53," closed at ``comma``."""
+        for j in range(comma - 1, max(-1, comma - 15), -1):
+            u = self.units[j]
+            if u.text == ",":
+                first = self.at(j + 1)
+                return j if first is not None and first.low in ("a", "an") and j > 0 and \
+                    self.units[j - 1].kind == "E" else None
+            if self.is_verb(j) or u.tag in ("REL", "SUB") or u.text in (";", ":", "."):
+                return None
+        return None
 
     def coordinated(self, i: int) -> _Side | None:
         """"X binds Y and activates Z", "miR-223, which interferes with ... and inhibits Y": the subject of
@@ -1691,6 +1713,8 @@ class _Sentence:
         """"interaction of X with Y", "interaction between X and Y", "binding of X to Y", "X binding to Y",
         "Engagement of X by Y"; "through binding to Y" -> the subject of the verb before."""
         u = self.units[k]
+        if self.negated_noun(k):
+            return
         nxt = self.at(k + 1)
         prev = self.at(k - 1)
         if nxt is not None and nxt.low == "between":
@@ -1722,6 +1746,8 @@ class _Sentence:
     def event_noun(self, k: int) -> None:
         """"activation of Y by X", "Y phosphorylation by X", "X inhibition of Y"."""
         u = self.units[k]
+        if self.negated_noun(k):
+            return
         etype, sign = _NOUNS[u.lemma]
         end = self.np_end(k + 2, events=False) if self.at(k + 1) is not None and self.units[k + 1].low == "of" else k + 1
         themes = self.of_themes(k, end) or self.pre_themes(k, 0)
@@ -1752,7 +1778,10 @@ class _Sentence:
             kind = "activation"
         nxt = self.at(k + 1)
         if nxt is not None and nxt.low == "of":
-            j = self.skip(k - 1, ("ADV", "DET", ""), step=-1)
+            j = k - 1
+            while j >= 0 and self.units[j].kind == "W" and self.units[j].tag in ("ADV", "DET", "") \
+                    and self.units[j].low != "as":
+                j -= 1
             before = self.at(j)
             side = None
             if before is not None and before.text == "," and self.at(j - 1) is not None and self.units[j - 1].entity:

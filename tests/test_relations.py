@@ -79,6 +79,9 @@ def test_negated_and_hypothetical_statements_are_left_out():
     assert triples("STAT3 does not activate MDM2.") == set()
     assert triples("Whether STAT3 activates MDM2 is unknown.") == set()
     assert triples("MDM2 binds STAT1, but not STAT2.") == {("ncbigene:4193", "ncbigene:6772", "binding")}
+    assert triples("There is no interaction between MDM2 and STAT1.") == set()
+    assert triples("STAT3 not only activates MDM2 but also SP1.") == {
+        ("ncbigene:6774", "ncbigene:4193", "activation"), ("ncbigene:6774", "ncbigene:6667", "activation")}
 
 
 def test_grounding_through_vendored_names_and_spelling_variants():
@@ -106,6 +109,15 @@ def test_simple_references():
         ("ncbigene:6774", "ncbigene:4193", "expression")}
     assert triples("Disulfiram inhibits MDM2, reducing the production of dopamine.") == {
         ("mesh:D004221", "ncbigene:4193", "inhibition"), ("mesh:D004221", "mesh:D004298", "inhibition")}
+
+
+def test_statements_in_noun_phrases():
+    assert triples("MDM2, a key negative regulator of p53, is induced by STAT3.") == {
+        ("ncbigene:4193", "ncbigene:7157", "inhibition"), ("ncbigene:6774", "ncbigene:4193", "activation")}
+    assert triples("SP1 acts as an activator of MMP14. STAT1 has an inhibitory effect on STAT3.") == {
+        ("ncbigene:6667", "ncbigene:4323", "activation"), ("ncbigene:6772", "ncbigene:6774", "inhibition")}
+    assert triples("The interaction of MDM2 with p53 requires the STAT1/STAT2 interaction.") == {
+        ("ncbigene:4193", "ncbigene:7157", "binding"), ("ncbigene:6772", "ncbigene:6773", "binding")}
 
 
 def test_complexes_and_conversions():
