@@ -737,3 +737,13 @@ def test_one_iri_one_description(seed_pathways, v2023_pathways):
     family = rdflib.URIRef(BASE + "PR_fplx_JAK")
     assert [str(n) for n in graph(corpus_file(NTriplesExporter(), seed_pathways), "nt").objects(
         family, BP.displayName)] == ["JAK"]
+
+
+def test_check_engine_refuses_shapes_it_cannot_evaluate():
+    """A shapes edit using SHACL the engine does not implement fails loudly instead of checking nothing."""
+    from exporters.formats import shapes
+
+    g = shapes.Graph.parse(b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                           b"<http://x/s> sh:targetClass <http://x/C> ; sh:closed true .", ox.RdfFormat.TURTLE)
+    with pytest.raises(ValueError, match="sh:closed is not supported"):
+        shapes.Shapes(g)

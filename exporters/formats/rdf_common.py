@@ -35,10 +35,9 @@ _NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def local(text: str) -> str:
-    """A local name that is also an XML name part: ASCII letters, digits, '.', '-' and '_' kept, any
-    other character written ``_XX`` per UTF-8 byte (``MI:0356`` -> ``MI_3A0356``). Paxtools writes an
-    IRI under xml:base as ``rdf:ID="<local>"``, which XML parsers refuse when it holds ``%``, ``:`` or
-    ``/``; RFC 3986 %-escapes would also be unreserved-only, but not XML names."""
+    """A local name that is an XML name part: ASCII letters, digits, '.', '-' and '_' kept, any other
+    character written ``_XX`` per UTF-8 byte (``10.1101/x`` -> ``10.1101_2Fx``). Paxtools writes an IRI
+    under xml:base as ``rdf:ID="<local name>"``, which XML parsers refuse when it holds '%' or ':'."""
     return _NOT_NAME_CHAR.sub(lambda m: "".join(f"_{b:02X}" for b in m.group().encode("utf-8")), text)
 
 
