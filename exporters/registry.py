@@ -84,9 +84,10 @@ class Exporter:
         return chunk
 
     def corpus_shared(self, chunk: bytes) -> bytes:
-        """The parts of a chunk other figures may rely on; written even when the figure itself is
-        skipped (a repeated figid), because :meth:`corpus_trim` may have dropped them from later
-        chunks. Nothing by default."""
+        """The parts of a chunk other figures may rely on; handed to :meth:`corpus_add` even when the
+        figure itself is skipped (a repeated figid), because :meth:`corpus_trim` may have dropped them
+        from later chunks (the BioPAX formats write only those a later figure refers to). Nothing by
+        default."""
         return b""
 
     def to_bytes(self, pathway: Pathway) -> bytes:
