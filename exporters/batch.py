@@ -32,7 +32,7 @@ from typing import Any
 from .model import Figure
 from .pathway import GeneReport, make_pathway
 from .records import RecordError, one_line, read_record
-from .registry import Exporter, ExportError, create
+from .registry import Exporter, ExportError, available, create
 from .writing import AtomicFile, claim_output, discard, remove_temps, write_temp
 
 CHUNK = 16  # figures per worker task
@@ -249,7 +249,7 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
             if out_dir is not None and formats:
                 with _writing(out_dir):
                     out_dir.mkdir(parents=True, exist_ok=True)
-                summary.stale_temps = stack.enter_context(claim_output(out_dir))
+                summary.stale_temps = stack.enter_context(claim_output(out_dir, available()))
             results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag,
                                                                   only_figure_organism)))
             for result in results:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Figure
-from .records import (InputError, RecordError, check_figid, gene_mentions, is_digits, open_regular, paper_fields,
+from .records import (MAX_RECORD_BYTES, InputError, RecordError, check_figid, gene_mentions, is_digits, open_regular, paper_fields,
                       score, short, term_mentions, text)
 
 GENE_COLUMNS = ("figid", "word", "symbol", "source", "hgnc_symbol", "entrez")
@@ -75,10 +75,15 @@ class _Table:
                 table.runs.setdefault(current, []).append((start, offset))
         return table
 
-    def rows(self, figid: str, handle) -> list[dict[str, str]]:
-        """The rows of one figure, in file order."""
+    def rows(self, figid: str, handle, name: str) -> list[dict[str, str]]:
+        """The rows of one figure, in file order; more than MAX_RECORD_BYTES of them is a RecordError for name."""
+        runs = self.runs.get(figid, ())
+        size = sum(end - start for start, end in runs)
+        if size > MAX_RECORD_BYTES:
+            raise RecordError(name, self.path.name, f"the figure's rows take {size:,} bytes, over the "
+                                                    f"{MAX_RECORD_BYTES:,}-byte limit of a record")
         out = []
-        for start, end in self.runs.get(figid, ()):
+        for start, end in runs:
             handle.seek(start)
             chunk = handle.read(end - start).decode("utf-8", "replace")
             for line in chunk.rstrip("\r\n").split("\n"):
@@ -148,19 +153,19 @@ def _figure(raw_figid: str, genes: _Table, figure_tables: list[_Table], chemical
     name = f"{genes.path.name}:{raw_figid}"
     meta: dict[str, str] = {}
     for table in figure_tables:
-        for row in table.rows(raw_figid, handles[table.path])[:1]:
+        for row in table.rows(raw_figid, handles[table.path], name)[:1]:
             for column, value in row.items():
                 key = FIGURE_COLUMNS.get(column, column)
                 if text(value) and not meta.get(key):
                     meta[key] = value
-    gene_rows = genes.rows(raw_figid, handles[genes.path])
+    gene_rows = genes.rows(raw_figid, handles[genes.path], name)
     for i, row in enumerate(gene_rows):
         if not is_digits(row.get("entrez")):
             raise RecordError(name, f"genes[{i}].entrez", f"{short(row.get('entrez'))} is not a string of digits")
     chem_rows = [
         {"word": row.get("word", ""), "source": "MESH" if text(row.get("mesh_id")) else "",
          "identifier": row.get("mesh_id", "")}
-        for row in (chemicals.rows(raw_figid, handles[chemicals.path]) if chemicals else [])
+        for row in (chemicals.rows(raw_figid, handles[chemicals.path], name) if chemicals else [])
     ]
     figid = IMAGE_SUFFIX.sub("", raw_figid)
     check_figid(figid, name)

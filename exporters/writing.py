@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -108,11 +108,11 @@ def remove_temps(folder: Path, tag: str) -> None:
 
 
 @contextmanager
-def claim_output(folder: Path) -> Iterator[int]:
+def claim_output(folder: Path, subfolders: Iterable[str]) -> Iterator[int]:
     """Hold a shared lock on folder while a run writes there; yields how many stale temp files went.
 
-    When no other run holds the lock, the temp files of ours in folder and its subfolders
-    are left over from a run that was killed, and are removed first.
+    When no other run holds the lock, the temp files of ours in the named subfolders (one per
+    format) are left over from a run that was killed, and are removed first.
     """
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -127,7 +127,7 @@ def claim_output(folder: Path) -> Iterator[int]:
         removed = 0
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            removed = _remove_stale_temps(folder)
+            removed = sum(_remove_stale_temps(folder / name) for name in subfolders)
         except BlockingIOError:  # another run writes here: its temp files are live
             pass
         fcntl.flock(fd, fcntl.LOCK_SH)
@@ -140,15 +140,11 @@ def _remove_stale_temps(folder: Path) -> int:
     """Best effort: a folder or file that cannot be listed or removed is left as it is."""
     removed = 0
     try:
-        subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
-    except OSError:
-        return 0
-    for sub in (folder, *subfolders):
-        try:
-            for entry in os.scandir(sub):
+        with os.scandir(folder) as entries:
+            for entry in entries:
                 if TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                     discard(entry.path)
                     removed += 1
-        except OSError:
-            continue
+    except OSError:
+        pass
     return removed

@@ -49,3 +49,16 @@ def test_convert_bulk_from_the_command_line(corpus_dir, tmp_path, capsys):
     assert main(["convert", "--bulk", str(corpus_dir), "-o", str(tmp_path), "-f", "json", "-q", "-j", "2"]) == 0
     assert len(list((tmp_path / "json").iterdir())) == 3592
     assert "3592 records read, 3592 converted, 0 failed" in capsys.readouterr().out
+
+
+def test_a_figure_whose_rows_exceed_the_record_limit_is_refused_and_the_rest_read(tmp_path):
+    table = tmp_path / "genes.tsv"
+    row = "PMC2__b.jpg\tPMC2\tX\tX\thgnc_symbol\tSTAT3\t6774\n"
+    with table.open("w") as handle:
+        handle.write("figid\tpmcid\tword\tsymbol\tsource\thgnc_symbol\tentrez\n"
+                     "PMC1__a.jpg\tPMC1\tJAK1\tJAK1\thgnc_symbol\tJAK1\t3716\n")
+        handle.write(row * (10 * 1024 * 1024 // len(row) + 1))
+    items = list(iter_bulk(table))
+    assert [type(i).__name__ for i in items] == ["Figure", "RecordError"]
+    assert str(items[1]).startswith("genes.tsv:PMC2__b.jpg: genes.tsv: the figure's rows take ")
+    assert "over the 10,485,760-byte limit of a record" in str(items[1])

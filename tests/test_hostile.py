@@ -231,6 +231,9 @@ def test_temp_files_of_a_run_still_writing_are_not_removed(tmp_path):
     (out / "json").mkdir(parents=True)
     live = out / "json" / ".PMC1__a.json.0123abcd-4242-0.tmp"
     live.write_bytes(b"half")
+    (out / "notes").mkdir()
+    not_ours = out / "notes" / ".draft.1-2.tmp"  # in no format's folder: never touched
+    not_ours.write_bytes(b"mine")
     other_run = os.open(out, os.O_RDONLY)
     try:
         fcntl.flock(other_run, fcntl.LOCK_SH)  # what a run writing to out holds
@@ -240,6 +243,7 @@ def test_temp_files_of_a_run_still_writing_are_not_removed(tmp_path):
         os.close(other_run)
     proc = cli("convert", "-o", str(out), "-f", "json", "-j", "1")
     assert not live.exists() and "removed 1 temp files" in proc.stdout
+    assert not_ours.exists()
 
 
 # --- item 9: the figid that names the file --------------------------------------------------------
