@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pfocr-export",
         description="Turn PFOCR pathway-figure records into GPML, BioPAX/RDF and NDEx CX files.",
         epilog="Run 'pfocr-export COMMAND --help' for a command's options and examples.\n"
-               "Exit codes: 0 all good, 1 some records or files failed, 2 usage error.",
+               "Exit codes: 0 all good, 1 some records or files failed or the output could not be written,\n"
+               "2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pfocr-exporters {__version__}")
