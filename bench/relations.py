@@ -2,6 +2,7 @@
 
     python bench/relations.py            # the development set ../shared/caption-relations/dev.tsv
     python bench/relations.py --extra    # our own check set tests/data/relations-extra.tsv
+    python bench/relations.py --gold G.tsv --figures F.tsv   # any set annotated the same way
     python bench/relations.py --show     # also list every missed and every wrong relation
 
 The scoring rule is GUIDELINES.md's: a predicted relation matches a gold row of the same figure when both
@@ -147,9 +148,15 @@ def report(tallies: dict[str, Tally], out=sys.stdout) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--extra", action="store_true", help="score tests/data/relations-extra.tsv instead of dev.tsv")
+    parser.add_argument("--gold", type=Path, help="relations TSV (dev.tsv columns)")
+    parser.add_argument("--figures", type=Path, help="its figures TSV (dev-figures.tsv columns)")
     parser.add_argument("--show", action="store_true", help="list missed and wrong relations")
     args = parser.parse_args(argv)
-    if args.extra:
+    if args.gold or args.figures:
+        if not (args.gold and args.figures):
+            parser.error("--gold and --figures go together")
+        gold_tsv, figures_tsv = args.gold, args.figures
+    elif args.extra:
         gold_tsv, figures_tsv = EXTRA / "relations-extra.tsv", EXTRA / "relations-extra-figures.tsv"
     else:
         gold_tsv, figures_tsv = DEV / "dev.tsv", DEV / "dev-figures.tsv"

@@ -217,6 +217,8 @@ NOT OF ON OR OUT SET SEX THE TO TYPE WAS WE ACE CAT CAP ARM BAD END ALL ANY LIGH
 MICE MOUSE RAT HAD GENE GENES PROTEIN PROTEINS LARGE SMALL SPRING WHITE BLACK CAMP CAN WAS WERE CHIP FACT
 HOLE LAMP MAX MINOR NODAL PIGS POLE ROCK SOS SPIN TANK TUBE WASP WARS ARMS AIM ACT RAN RUN SET SEA SUN
 """.split())
+# Acronyms of captions that are no chemical, whatever chemical a record lists ("ER stress", "HT stress")
+_CAPTION_ACRONYMS = frozenset("ER UPR DNA RNA TF TFS KO WT UV HT PM MT ECM CNS PCR OE".split())
 # Cell types that PFOCR's lexicon matched to genes ("pDC", "HSCs")
 _CELL_TYPES = frozenset("DC DCS PDC PDCS MDC HSC HSCS MSC MSCS ESC ESCS IPSC NK NKT MDSC TREG TREGS CTL CTLS "
                         "PBMC PBMCS HUVEC HUVECS VSMC SMC".split())
@@ -243,6 +245,7 @@ class _Lexicon:
         self.names: dict[str, str] = {}  # name key -> entity key
         self.exact: dict[str, frozenset[str]] = {}  # short name key -> spellings a caption must use
         self.abbreviations: dict[str, str | None] = {}  # caption-defined short forms (None: not an entity)
+        self.chemical_names: dict[str, set[str]] = {}  # chemical key -> its names, lower case
         self.longest = 1
         candidates: dict[str, dict[str, int]] = {}  # name key -> entity key -> rank (0: its own symbol)
         spellings: dict[str, set[str]] = {}
@@ -285,21 +288,24 @@ class _Lexicon:
                     add(name, key, rank)
         resolver = default_resolver()
         for term in figure.chemicals:
-            if not term.mesh:
+            found = resolver.mesh(term.mesh) if term.mesh else None
+            if found is None:
                 continue
-            key = f"mesh:{term.mesh}"
+            key = f"mesh:{found.identifier}"
             self.entities.setdefault(key, _Entity(key, "chemical", term.label))
-            found = resolver.mesh(term.mesh)
-            for name in sorted({term.label, term.mesh_name, found.name if found else ""} - {"", None}):
+            for name in sorted({term.label, term.mesh_name, found.name} - {"", None}):
+                self.chemical_names.setdefault(key, set()).add(name.lower())
                 add(name, key, 0)
                 if name.lower().endswith("s") and len(name) > 4:
                     add(name[:-1], key, 1)
+        self.own: dict[str, bool] = {}  # name key -> whether it is its gene's own symbol on the record
         self.prefixes: set[str] = set()  # every beginning of a name key: where a mention search may go on
         for nkey, ranks in candidates.items():
             chosen = self._choose(ranks)
             if chosen:
                 self.names[nkey] = chosen
-                self.prefixes.update(nkey[:i] for i in range(1, len(nkey)))
+                self.own[nkey] = ranks[chosen] == 0
+                self.prefixes.update(_prefixes(nkey))
                 if len(nkey) <= 2:
                     self.exact[nkey] = frozenset(spellings[nkey])
         self.longest = min(words[0], 12)
@@ -325,13 +331,34 @@ class _Lexicon:
             return None
         if (nkey in _ENGLISH and not written.isupper()) or nkey in _CELL_TYPES:
             return None
+        if self.entities[key].kind == "gene" and _chemical_word(nkey, written, self.own.get(nkey, False)):
+            return None
         return key
+
+    def chemical_abbreviation(self, word: str) -> str | None:
+        """The one record chemical a capitalised word abbreviates ("GA" gibberellic acid, "ABA" abscisic
+        acid, "NE" norepinephrine): its letters in order in the name, the first starting it and, for a name
+        of several words, the last starting the last word; a one-word name has eight letters or more."""
+        if word in self.abbreviations:
+            return self.abbreviations[word]
+        found = None
+        if 2 <= len(word) <= 4 and word.isalpha() and word.isupper() and word not in _ENGLISH \
+                and word not in _CAPTION_ACRONYMS:
+            hits = {key for key, names in self.chemical_names.items() for name in names if _abbreviates(word, name)}
+            found = hits.pop() if len(hits) == 1 else None
+        self.abbreviations[word] = found
+        return found
 
     def receptor_of(self, entity_key: str) -> str | None:
         """The record's receptor of an entity ("LIF" -> LIFR, "IL-6" -> IL6R), when the record lists one."""
         symbol = self.entities[entity_key].symbol
         nkey = name_key(symbol)
         return self.names.get(nkey + "R") if nkey else None
+
+
+@lru_cache(maxsize=131072)
+def _prefixes(nkey: str) -> tuple[str, ...]:
+    return tuple(nkey[:i] for i in range(1, len(nkey)))
 
 
 @lru_cache(maxsize=65536)
@@ -363,6 +390,28 @@ def _family_names(family: str) -> tuple[str, ...]:
     found = default_resolver().family(family)
     names = _famplex_names().get(found.fplx_id, ()) if found else ()
     return names + tuple(n[:-1] for n in names if n.endswith("s") and len(n) > 4)
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    words = re.findall(r"[a-z0-9]+", name)
+    if not words or short[0].lower() != name[0] or (len(words) > 1 and short[-1].lower() != words[-1][0]) or (
+            len(words) == 1 and len(name) < 8):
+        return False
+    letters = iter(name[1:-len(words[-1])] if len(words) > 1 else name[1:])
+    return all(c in letters for c in short[1:-1].lower() if len(words) > 1) and (
+        len(words) > 1 or all(c in letters for c in short[1:].lower()))
+
+
+def _chemical_word(nkey: str, written: str, official: bool) -> bool:
+    """A word PFOCR's own gene recognition skips (its stop lists: "ROS", "CO2", "cAMP"), or a MeSH
+    small-molecule chemical term ("ATP", "ADP", "GTP"; for an official symbol a descriptor's term only):
+    the exporters.suspects tables."""
+    from . import suspects  # it reads pathways, which may use this module: import when needed
+
+    if nkey in suspects.stop_words():
+        return True
+    ids = suspects.mesh_chemical_terms().get(written, ())
+    return any(i.startswith("D") for i in ids) if official else bool(ids)
 
 
 def _usable_genes(figure: Figure) -> Iterable:
@@ -595,13 +644,16 @@ def _find_mentions(view: str, tokens: list[tuple[str, int, int]], lexicon: _Lexi
     """
     words = [k for k, t in enumerate(tokens) if _is_word(t[0])]
     folded = [_fold(tokens[k][0]) for k in words]
-    gaps = [""] + [view[tokens[a][2]:tokens[b][1]] for a, b in zip(words, words[1:])]
+
+    def gap(y: int) -> str:  # the text between word y-1 and word y
+        return view[tokens[words[y - 1]][2]:tokens[words[y]][1]] if y else ""
+
     found: dict[int, tuple[int, str, str]] = {}
     x = 0
     while x < len(words):
         best, key = None, ""
         for y in range(x, min(len(words), x + lexicon.longest)):
-            if y > x and (key not in lexicon.prefixes or not _connector(gaps[y])):
+            if y > x and (key not in lexicon.prefixes or not _connector(gap(y))):
                 break
             key += folded[y]
             written = view[tokens[words[x]][1]:tokens[words[y]][2]]
@@ -614,11 +666,15 @@ def _find_mentions(view: str, tokens: list[tuple[str, int, int]], lexicon: _Lexi
             if entity:
                 best = (y, entity, nkey)
         if best is None:
-            x += 1
-            continue
+            word = tokens[words[x]][0]
+            entity = lexicon.chemical_abbreviation(word) if word.isupper() else None
+            if entity is None:
+                x += 1
+                continue
+            best = (x, entity, _fold(word))
         y, entity, nkey = best
         nxt = y + 1
-        if nxt < len(words) and gaps[nxt] in _HYPHENS and len(_fold(tokens[words[nxt]][0])) <= 2:
+        if nxt < len(words) and gap(nxt) in _HYPHENS and len(folded[nxt]) <= 2:
             x = nxt + 1  # "IFN-γ", "caspase-8": a longer name the record does not list
             continue
         first, last = words[x], words[y]
@@ -646,7 +702,7 @@ def _define_short_form(view: str, tokens: list, last: int, lexicon: _Lexicon, en
         if short[0].upper() not in initials:
             return
         lexicon.abbreviations[nkey] = entity
-        lexicon.prefixes.update(nkey[:i] for i in range(1, len(nkey)))
+        lexicon.prefixes.update(_prefixes(nkey))
         known = entity
     if known == entity:
         found[last + 2] = (last + 2, entity, nkey)
