@@ -1086,7 +1086,8 @@ class _Sentence:
             if u.low in _MEMBERS_FOLLOW and self.at(j - 1) is not None and self.units[j - 1].low in _COMPLEX_NOUNS:
                 j += 2 if self.at(j + 1) is not None and self.units[j + 1].low in ("of", "by") else 1
                 continue
-            if tag == "N" and not events and u.lemma not in ("signaling", "signalling") and j > q:
+            if tag == "N" and not events and u.lemma in _NOUNS and u.lemma not in ("signaling", "signalling") \
+                    and j > q:
                 break
             if (tag == "V" and not self.adjectival(j)) or tag in (
                     "REL", "SUB", "MODAL", "AUX", "DO", "NEG", "RAISE", "AGENT"):
@@ -1730,16 +1731,16 @@ class _Sentence:
                 for a in before:
                     self.add(a, target, "binding", False, before[0].start, target.end)
             return
-        j = k + 1
+        j, comma = k + 1, False
         if nxt is not None and nxt.text == ",":
-            j += 1
+            j, comma = j + 1, True
             nxt = self.at(j)
         after: list[_Unit] = []
         if nxt is not None and nxt.text in "([":
             after = self.apposition(j)
-        elif nxt is not None and nxt.kind == "E":
+        elif nxt is not None and nxt.kind == "E" and not comma:  # "receptor complex IFNAR1/2"
             after = self.entities(j, self.np_end(j))
-        elif nxt is not None and nxt.low in ("of", "between", *_MEMBERS_FOLLOW):
+        elif nxt is not None and (nxt.low in ("of", "between", *_MEMBERS_FOLLOW) or nxt.tag == "LIST"):
             q = j + 1
             while self.at(q) is not None and self.units[q].low in ("of", "by"):
                 q += 1
