@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .interactions import Interaction, place
 from .model import Figure, TermMention
 from .xrefs import RENAMED, UNKNOWN, GeneXref, Resolver, default_resolver
 
@@ -109,14 +110,17 @@ class Pathway:
     report: GeneReport
     organism_source: str | None = None  # the ORGANISM_RULES key that decided it; None when nothing names one
     organisms_named: tuple[tuple[str, str | None], ...] = ()  # (name, taxon) of every organism the record names
+    interactions: tuple[Interaction, ...] = ()  # draft relations read from the caption (see interactions.py)
 
 
-def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_organism: bool = False) -> Pathway:
+def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_organism: bool = False,
+                 interactions: bool = True, chains: bool = False) -> Pathway:
     """Resolve and group a figure's mentions into a Pathway.
 
     With ``only_figure_organism``, genes that the record places in another organism
     than the figure's (multi-organism lexicons only) are left out; by default they
-    are kept, each with a flag saying why a curator should look at it.
+    are kept, each with a flag saying why a curator should look at it. ``interactions``
+    reads the caption's relations between the pathway's nodes; ``chains`` adds slash chains.
     """
     resolver = resolver or default_resolver()
     organism, taxon, source, named = figure_organism(figure, resolver)
@@ -159,12 +163,15 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
                                tuple(genes[e] for e in members)))
     renamed = tuple((g.xref.record_symbol, g.symbol) for g in genes.values() if g.xref.status == RENAMED)
     unknown = tuple(g.entrez for g in genes.values() if g.xref.status == UNKNOWN)
+    chemicals = _terms(figure.chemicals, resolver)
+    drawn = place(figure, genes, {f.name: f for f in families}, {t.mesh_id: t for t in chemicals if t.mesh_id},
+                  chains) if interactions else ()
     return Pathway(
         figure=figure,
         genes=tuple(genes.values()),
         singles=tuple(genes[e] for e in single_ids),
         families=tuple(families),
-        chemicals=_terms(figure.chemicals, resolver),
+        chemicals=chemicals,
         diseases=_terms(figure.diseases, resolver),
         organism=organism,
         taxon=taxon,
@@ -173,6 +180,7 @@ def make_pathway(figure: Figure, resolver: Resolver | None = None, only_figure_o
                           len(dropped - set(genes))),
         organism_source=source,
         organisms_named=named,
+        interactions=drawn,
     )
 
 

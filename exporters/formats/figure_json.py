@@ -10,8 +10,10 @@ import dataclasses
 import json
 from typing import IO, Any
 
+from ..interactions import PROVENANCE, Interaction
 from ..pathway import Pathway
 from ..records import schema_errors
+from ..suspects import Flag, gene_flags
 from ..registry import Exporter, ExportError
 
 
@@ -19,9 +21,10 @@ def figure_document(pathway: Pathway) -> dict[str, Any]:
     """The JSON document for one figure."""
     figure = dataclasses.asdict(pathway.figure)
     figure.pop("source_path")
+    suspects = gene_flags(pathway)
     return {
         "figure": figure,
-        "genes": [_gene(g) for g in pathway.genes],
+        "genes": [_gene(g, suspects.get(g.entrez, ())) for g in pathway.genes],
         "singles": [g.entrez for g in pathway.singles],
         "families": [{"name": f.name, "fplx": f.fplx_id, "words": list(f.words),
                       "members": [g.entrez for g in f.members]} for f in pathway.families],
@@ -31,6 +34,7 @@ def figure_document(pathway: Pathway) -> dict[str, Any]:
         "taxon": pathway.taxon,
         "organism_source": pathway.organism_source,
         "organisms_named": [{"name": name, "taxon": taxon} for name, taxon in pathway.organisms_named],
+        "interactions": [_interaction(i) for i in pathway.interactions],
         "report": {"resolved": pathway.report.resolved,
                    "renamed": [list(pair) for pair in pathway.report.renamed],
                    "unknown": list(pathway.report.unknown),
@@ -39,12 +43,20 @@ def figure_document(pathway: Pathway) -> dict[str, Any]:
     }
 
 
-def _gene(gene) -> dict[str, Any]:
+def _interaction(interaction: Interaction) -> dict[str, Any]:
+    return {"source": interaction.source_key, "target": interaction.target_key, "type": interaction.type,
+            "directed": interaction.directed, "hedged": interaction.hedged, "provenance": PROVENANCE,
+            "statements": [{"sentence": r.sentence, "text": r.sentence_text, "evidence": r.evidence,
+                            "start": r.evidence_start, "end": r.evidence_end} for r in interaction.statements]}
+
+
+def _gene(gene, suspect: tuple[Flag, ...]) -> dict[str, Any]:
     x = gene.xref
     return {"entrez": x.entrez, "symbol": x.symbol, "record_symbol": x.record_symbol, "status": x.status,
             "hgnc": x.hgnc_id, "name": x.name, "uniprot": list(x.uniprot), "ensembl": x.ensembl,
             "taxon": x.taxon, "organism": x.organism, "nomenclature": x.nomenclature,
-            "nomenclature_id": x.nomenclature_id, "flag": gene.flag, "words": list(gene.words)}
+            "nomenclature_id": x.nomenclature_id, "flag": gene.flag,
+            "suspect": [{"code": f.code, "reason": f.reason} for f in suspect], "words": list(gene.words)}
 
 
 def _term(term) -> dict[str, Any]:
