@@ -56,6 +56,10 @@ class LoadError(Exception):
     """A file or server refused; the message says which."""
 
 
+class ArgumentError(LoadError):
+    """A bad --endpoint, --graph, --graph-base or PFOCR_SPARQL_AUTH: a usage error (exit 2)."""
+
+
 def register(subparsers: Any) -> None:
     """Add the ``load-rdf`` and ``query`` subcommands."""
     load = subparsers.add_parser(
@@ -120,7 +124,16 @@ def rdf_files(paths: list[str]) -> list[Path]:
 
 def graph_names(files: list[Path], graph: str | None, graph_base: str) -> list[tuple[Path, str]]:
     """(file, named graph IRI) pairs: one graph per file, or the one given."""
-    return [(f, graph or graph_base + urllib.parse.quote(f.name[: -len(f.suffix)], safe="")) for f in files]
+    import pyoxigraph as ox
+
+    plan = [(f, graph or graph_base + urllib.parse.quote(f.name[: -len(f.suffix)], safe="")) for f in files]
+    for name in {g for _, g in plan}:
+        try:
+            ox.NamedNode(name)
+        except ValueError as exc:
+            option = "--graph" if graph else "--graph-base"
+            raise ArgumentError(f"{option}: {name!r} is not an absolute IRI ({exc})") from None
+    return plan
 
 
 class _NoTree:
@@ -190,7 +203,7 @@ def _credentials() -> tuple[str, str, str] | None:
         return None
     scheme = os.environ.get("PFOCR_SPARQL_AUTH", "basic").lower()
     if scheme not in ("basic", "digest"):
-        raise LoadError(f"PFOCR_SPARQL_AUTH={scheme!r}: use basic or digest")
+        raise ArgumentError(f"PFOCR_SPARQL_AUTH={scheme!r}: use basic or digest")
     return user, os.environ.get("PFOCR_SPARQL_PASSWORD", ""), scheme
 
 
@@ -251,11 +264,15 @@ class GraphStore:
     ``timeout`` seconds of the request, and the body must not stall for longer."""
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-        url = urllib.parse.urlsplit(endpoint)
+        try:
+            url = urllib.parse.urlsplit(endpoint)
+            url.port  # raises ValueError when out of range
+        except ValueError as exc:
+            raise ArgumentError(f"--endpoint: {exc}") from None
         if url.scheme not in ("http", "https") or not url.hostname:
-            raise LoadError(f"{endpoint}: not an http:// or https:// URL")
+            raise ArgumentError("--endpoint: not an http:// or https:// URL")
         if url.username is not None or url.password is not None:
-            raise LoadError("credentials in the endpoint URL are refused: set PFOCR_SPARQL_USER and "
+            raise ArgumentError("credentials in the endpoint URL are refused: set PFOCR_SPARQL_USER and "
                             "PFOCR_SPARQL_PASSWORD instead")
         self.endpoint, self.url, self.timeout = endpoint, url, timeout
         self.credentials = _credentials()
@@ -425,7 +442,7 @@ def _load_command(args: argparse.Namespace) -> int:
             where = f"{store} ({quads} quads in the store)"
     except LoadError as exc:
         print(f"pfocr-export: load-rdf: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, ArgumentError) else 1
     graphs = len({g for _, g in plan})
     print(f"loaded {len(plan)} file(s) into {graphs} named graph(s) at {where}")
     return 0
