@@ -32,8 +32,9 @@ UNDIRECTED = frozenset({"binding"})
 class Relation:
     """One relation a caption sentence states; ``source``/``target`` name the pathway's nodes.
 
-    Keys are ``ncbigene:<Entrez id>`` (a gene), ``fplx:<family name as the record spells it>`` (the
-    family node) or ``mesh:<MeSH id>`` (a chemical). Offsets are into ``sentence_text``.
+    Keys are ``ncbigene:<Entrez id>`` (``Pathway.genes`` by ``entrez``), ``fplx:<family name as the record
+    spells it>`` (``Pathway.families`` by ``name``) or ``mesh:<MeSH id>`` (``Pathway.chemicals`` by
+    ``mesh_id``). Undirected types (binding) keep the caption's order. Offsets are into ``sentence_text``.
     """
 
     source: str
@@ -93,7 +94,8 @@ _GREEK_NAMES = "alpha|beta|gamma|delta|epsilon|kappa|lambda|theta|zeta|omega|iot
 # a spelled-out Greek letter inside a word: "NF-kappaB", "TNFalpha", "RARbeta1" (not "betaine", "Kappa" alone)
 _GREEK_IN_WORD = re.compile(rf"(?i:{_GREEK_NAMES})(?=[A-Z0-9]|$)|(?<=[A-Za-z0-9])(?i:{_GREEK_NAMES})(?=[0-9]|$)")
 # UTF-8 text that was decoded as Mac Roman ("IFN-Œ±" for "IFN-α"), as some corpus captions are
-_MANGLED = {c.encode("utf-8").decode("mac_roman"): c for c in _GREEK_CHARS + "′″‘’“”–—•…±×→←↑↓≥≤µ"}
+_MANGLED = {c.encode("utf-8").decode("mac_roman"): c
+            for c in _GREEK_CHARS + "′″‘’“”–—•…±×→←↑↓≥≤µ"}
 _MANGLED_RX = re.compile("|".join(sorted(map(re.escape, _MANGLED), key=len, reverse=True)))
 
 
@@ -150,7 +152,8 @@ def name_key(name: str) -> str | None:
 
 @lru_cache(maxsize=262144)
 def _variants(name: str) -> tuple[tuple[str, ...], int]:
-    """The keys a name is matched by (its key, and "INTERFERON..." for "IFN...") and how many words it has."""
+    """The keys a name is matched by (its key, and "INTERFERON..." for "IFN...") and how many caption words
+    it can run over (its words, plus 3 for a spelled-out prefix)."""
     nkey = name_key(name) if name else None
     if not nkey or len(nkey) < 2 or nkey.isdigit():
         return (), 0
@@ -241,32 +244,20 @@ class _Lexicon:
 
     def __init__(self, figure: Figure):
         self.entities: dict[str, _Entity] = {}
-        self.members: dict[str, set[str]] = {}  # family key -> member gene keys
         self.names: dict[str, str] = {}  # name key -> entity key
         self.exact: dict[str, frozenset[str]] = {}  # short name key -> spellings a caption must use
         self.abbreviations: dict[str, str | None] = {}  # caption-defined short forms (None: not an entity)
         self.chemical_names: dict[str, set[str]] = {}  # chemical key -> its names, lower case
-        self.longest = 1
-        candidates: dict[str, dict[str, int]] = {}  # name key -> entity key -> rank (0: its own symbol)
-        spellings: dict[str, set[str]] = {}
-        words = [1]  # most words a name has (spelled-out prefixes add up to 3)
-
-        def add(name: str, key: str, rank: int) -> None:
-            name = name.strip()
-            variants, count = _variants(name)
-            words[0] = max(words[0], count)
-            for variant in variants:
-                ranks = candidates.setdefault(variant, {})
-                ranks[key] = min(rank, ranks.get(key, rank))
-                spellings.setdefault(variant, set()).add(name)
-
+        self.longest = 1  # most words a name can run over in a caption
+        self._candidates: dict[str, dict[str, int]] = {}  # name key -> entity key -> rank (0: its own symbol)
+        self._spellings: dict[str, set[str]] = {}
+        add = self._add
         hgnc = _hgnc()
         for mention in _usable_genes(figure):
             word = _plain_word(mention.label)
             if mention.source in _FAMILY_ROWS:
                 key = f"fplx:{mention.symbol}"
                 self.entities.setdefault(key, _Entity(key, "family", mention.symbol))
-                self.members.setdefault(key, set()).add(f"ncbigene:{mention.entrez}")
                 add(mention.symbol, key, 0)
                 if word:
                     add(word, key, 0)
@@ -300,15 +291,24 @@ class _Lexicon:
                     add(name[:-1], key, 1)
         self.own: dict[str, bool] = {}  # name key -> whether it is its gene's own symbol on the record
         self.prefixes: set[str] = set()  # every beginning of a name key: where a mention search may go on
-        for nkey, ranks in candidates.items():
+        for nkey, ranks in self._candidates.items():
             chosen = self._choose(ranks)
             if chosen:
                 self.names[nkey] = chosen
                 self.own[nkey] = ranks[chosen] == 0
                 self.prefixes.update(_prefixes(nkey))
                 if len(nkey) <= 2:
-                    self.exact[nkey] = frozenset(spellings[nkey])
-        self.longest = min(words[0], 12)
+                    self.exact[nkey] = frozenset(self._spellings[nkey])
+        self.longest = min(self.longest, 12)
+
+    def _add(self, name: str, key: str, rank: int) -> None:
+        name = name.strip()
+        variants, words = _variants(name)
+        self.longest = max(self.longest, words)
+        for variant in variants:
+            ranks = self._candidates.setdefault(variant, {})
+            ranks[key] = min(rank, ranks.get(key, rank))
+            self._spellings.setdefault(variant, set()).add(name)
 
     def _choose(self, ranks: dict[str, int]) -> str | None:
         """The one entity a name means, or None when it is ambiguous on this record."""
@@ -521,7 +521,8 @@ _COMPLEX_NOUNS = frozenset("""complex complexes heterodimer heterodimers dimer d
     heterocomplex""".split())
 _OF_HEADS = frozenset("""region regions domain domains site sites terminus form forms fragment fragments part
     number group set type types variant variants""".split())
-_PROCESS_NOUNS = frozenset("metabolism function functions homeostasis turnover stability".split())  # "X metabolism" is X's
+# nouns after an entity that still speak of it ("modulates fatty acid metabolism")
+_PROCESS_NOUNS = frozenset("metabolism function functions homeostasis turnover stability".split())
 _MEMBERS_FOLLOW = frozenset("formed composed consisting comprising containing".split())
 _CONVERSION_NOUNS = frozenset("conversion oxidation reduction hydrolysis transformation isomerization".split())
 _LOSS = frozenset("""mutation mutations loss deletion deletions knockdown knockout deficiency depletion silencing
@@ -543,7 +544,8 @@ _OTHER_MODS = frozenset("""coated specific derived bound associated linked like 
     independent targeted positive negative expressing null knockout interacting binding regulated related
     containing treated overexpressing mutant""".split())
 _ENZYME_END = re.compile(r"(?:ase|ases|transporter|transporters|carrier|carriers)$")
-_MULTIWORD = {("in", "turn"): "ADV", ("not", "only"): "ADV", ("but", "also"): "CC", ("such", "as"): "LIST", ("as", "well", "as"): "CC", ("and", "/", "or"): "CC",
+_MULTIWORD = {("in", "turn"): "ADV", ("not", "only"): "ADV", ("but", "also"): "CC", ("such", "as"): "LIST",
+              ("as", "well", "as"): "CC", ("and", "/", "or"): "CC",
               ("in", "addition"): "ADV", ("as", "a", "result"): "ADV", ("in", "response", "to"): "PREP",
               ("due", "to"): "PREP", ("e", ".", "g", "."): "LIST", ("i", ".", "e", "."): "LIST",
               ("each", "other"): "OTHER", ("one", "another"): "OTHER", ("responsible", "for"): "RESP",
@@ -604,9 +606,6 @@ class _Unit:
         self.kind, self.text, self.low, self.start, self.end = kind, text, text.lower(), start, end
         self.key, self.nkey, self.mod, self.tag, self.lemma, self.form = key, nkey, "", "", "", ""
         self.negated = False
-
-    def __repr__(self) -> str:
-        return f"{self.kind}:{self.text}" + (f"={self.key}" if self.key else "") + (f"/{self.tag}" if self.tag else "")
 
     @property
     def entity(self) -> bool:
@@ -1270,7 +1269,8 @@ class _Sentence:
                     continue
                 break
             if u.kind == "W":
-                if u.tag in ("REL", "SUB", "MODAL", "AUX", "DO", "NEG") or (u.tag == "PRON" and u.low in ("it", "they")):
+                if u.tag in ("REL", "SUB", "MODAL", "AUX", "DO", "NEG") or (
+                        u.tag == "PRON" and u.low in ("it", "they")):
                     break
                 if self.is_verb(j) and u.tag != "MOD":
                     break
@@ -1784,8 +1784,8 @@ class _Sentence:
         else:
             end, first = k + 1, self.pre_themes(k, 0)
             pair = [self.at(k - 1), self.at(k - 2), self.at(k - 3)]
-            if pair[0] is not None and pair[0].entity and pair[1] is not None and pair[1].text in ("/", "-", "–", ":") \
-                    and pair[2] is not None and pair[2].entity:
+            if pair[0] is not None and pair[0].entity and pair[1] is not None and \
+                    pair[1].text in ("/", "-", "–", ":") and pair[2] is not None and pair[2].entity:
                 self.add(pair[2], pair[0], "binding", False, pair[2].start, u.end)  # "the PD-1/PD-L1 interaction"
                 return
         if not first and prev is not None and prev.low in ("through", "by", "via") and u.lemma == "binding":
@@ -1806,7 +1806,8 @@ class _Sentence:
         if self.negated_noun(k):
             return
         etype, sign = _NOUNS[u.lemma]
-        end = self.np_end(k + 2, events=False) if self.at(k + 1) is not None and self.units[k + 1].low == "of" else k + 1
+        of = self.at(k + 1) is not None and self.units[k + 1].low == "of"
+        end = self.np_end(k + 2, events=False) if of else k + 1
         themes = self.of_themes(k, end) or self.pre_themes(k, 0)
         if not themes:
             return
