@@ -522,7 +522,7 @@ _COMPLEX_NOUNS = frozenset("""complex complexes heterodimer heterodimers dimer d
 _OF_HEADS = frozenset("""region regions domain domains site sites terminus form forms fragment fragments part
     number group set type types variant variants""".split())
 # nouns after an entity that still speak of it ("modulates fatty acid metabolism")
-_PROCESS_NOUNS = frozenset("metabolism function functions homeostasis turnover stability".split())
+_PROCESS_NOUNS = frozenset("metabolism function functions homeostasis turnover stability response responses".split())
 _MEMBERS_FOLLOW = frozenset("formed composed consisting comprising containing".split())
 _CONVERSION_NOUNS = frozenset("conversion oxidation reduction hydrolysis transformation isomerization".split())
 _LOSS = frozenset("""mutation mutations loss deletion deletions knockdown knockout deficiency depletion silencing
@@ -1041,7 +1041,7 @@ class _Sentence:
             return True
         if first.low in ("a", "an") or first.tag in ("REL", "SUB", "V", "AGENT"):
             return False
-        for u in self.units[comma + 1:min(stop, comma + 9)]:
+        for u in self.units[comma + 1:min(stop, comma + 13)]:
             if u.kind == "E" or u.tag in ("CC", "LIST"):
                 return True
             if u.tag in ("V", "REL", "SUB", "PREP", "MODAL", "AUX", "AGENT") or u.text in (";", ":", ")"):
@@ -1146,7 +1146,7 @@ class _Sentence:
                 "increase", "increases", "reduction", "decrease", "decreases"))):
             return []
         stop = self.np_end(k + 2, end, events=False)
-        return self.entities(k + 2, stop)
+        return [e for e in self.entities(k + 2, stop) if not self.modifies_noun(self.units.index(e))]
 
     def pre_themes(self, k: int, q: int) -> list[_Unit]:
         """Entities right before an event noun: "Smad2 and Smad3 phosphorylation", "p53 protein degradation"."""
@@ -1194,9 +1194,10 @@ class _Sentence:
         return ents, events, end
 
     def modifies_noun(self, i: int) -> bool:
-        """An entity that only qualifies the noun after it ("acetaldehyde accumulation", "NF-κB target genes")."""
+        """An entity that only qualifies the noun after it ("acetaldehyde accumulation", "NF-κB target genes",
+        "the NF-κB inhibitor")."""
         nxt = self.at(i + 1)
-        return (nxt is not None and nxt.kind == "W" and nxt.tag == "" and nxt.start > self.units[i].end
+        return (nxt is not None and nxt.kind == "W" and nxt.tag in ("", "AGENT") and nxt.start > self.units[i].end
                 and nxt.low not in _HEADS and nxt.low not in _OF_HEADS and nxt.low not in _PROCESS_NOUNS
                 and not _looks_like_name(nxt.text))
 
@@ -1708,6 +1709,9 @@ class _Sentence:
                 self.effect(k)
             elif u.low in ("its", "their"):
                 self.partner(k)
+            elif u.low in ("consisting", "composed", "comprising") and self.at(k + 1) is not None and \
+                    units[k + 1].low == "of":
+                self.subunits(k)
 
     def complex_members(self, k: int) -> None:
         """Members of a complex bind each other: "the RAR/RXR heterodimer", "BAG6 complex, composed of Bag6,
@@ -1819,10 +1823,16 @@ class _Sentence:
         if not agents and prev is not None and prev.entity and self.at(k + 1) is not None and \
                 self.units[k + 1].low == "of" and etype in ("activation", "inhibition", "phosphorylation"):
             agents = [prev]
+        hedged = False
+        if not agents and prev is not None and prev.low in ("through", "via") and of:
+            main = self.prev_verb(k - 1, finite=True)  # "X promotes Y through induction of Z": X induces Z
+            side = self.agent_of(main) if main is not None and not self.group(main)[3] else None
+            if side is not None and not side.neg:
+                agents, hedged = side.ents, side.hedge
         event = _Event(etype, sign, themes, u.lemma)
         for a in agents:
             for theme in themes:
-                self.add(a, theme, _combine(None, 1, event, theme, self.lexicon), False, min(a.start, u.start),
+                self.add(a, theme, _combine(None, 1, event, theme, self.lexicon), hedged, min(a.start, u.start),
                          max(a.end, theme.end))
 
     def agent_noun(self, k: int) -> None:
@@ -1880,6 +1890,26 @@ class _Sentence:
         for target in ents:
             for agent in side.ents:
                 self.add(agent, target, kind, hedge or side.hedge, min(side.start, verb.start), target.end)
+
+    def subunits(self, k: int) -> None:
+        """"the receptor (consisting of two subunits, IFNAR1 and IFNAR2)": the subunits bind each other."""
+        j = k - 1
+        while j >= 0 and (self.units[j].text in ("(", ",") or self.units[j].tag == "DET"):
+            j -= 1
+        head = self.at(j)
+        if head is None or head.low not in _COMPLEX_NOUNS | {"receptor", "receptors", "holoenzyme"} \
+                or (head.low in _COMPLEX_NOUNS and head.tag == "N" and j + 1 == k):
+            return  # "complex composed of" is read with the complex
+        q = k + 2
+        while self.at(q) is not None and self.units[q].kind == "W" and self.units[q].tag in ("DET", "") \
+                or (self.at(q) is not None and self.units[q].text == ","):
+            q += 1
+        members = []
+        for e in self.entities(q, self.np_end(q)):
+            if e.key not in {m.key for m in members}:
+                members.append(e)
+        if len(members) > 1 and not self.negated_noun(k):
+            self.pairwise(members, False, members[0].start, members[-1].end)
 
     def partner(self, k: int) -> None:
         """"its interacting protein ATRIP", "its binding partner Y": binding with what "its" refers to."""
