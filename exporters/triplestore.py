@@ -42,6 +42,7 @@ from typing import IO, Any
 
 from .formats.rdf_common import xml_declaration_problem
 from .identifiers import VOCABULARIES
+from .records import InputError, read_regular
 
 DEFAULT_STORE = "pfocr-store"
 DEFAULT_GRAPH_BASE = "https://pfocr.wikipathways.org/biopax/graph/"  # under the biopax format's default base
@@ -49,6 +50,7 @@ SUFFIXES = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TR
 MEDIA_TYPES = {"RDF_XML": "application/rdf+xml", "TURTLE": "text/turtle", "N_TRIPLES": "application/n-triples"}
 DEFAULT_TIMEOUT = 60.0  # seconds a server may stay silent during one request
 BULK_BYTES = 4 << 20  # larger files go through Oxigraph's bulk loader (3x faster, not transactional)
+MAX_QUERY_BYTES = 1 << 20  # a query read from @FILE
 QUERY_PREFIXES = {**VOCABULARIES, "fn": "http://www.w3.org/2005/xpath-functions#"}  # predeclared, as WikiPathways' endpoint does
 
 
@@ -94,7 +96,7 @@ def register(subparsers: Any) -> None:
         epilog="example:\n  pfocr-export query --store pfocr-store \\\n"
                "    'SELECT ?name (COUNT(?pw) AS ?n) WHERE { ?pw a bp:Pathway ; bp:organism/bp:displayName ?name }"
                " GROUP BY ?name'")
-    query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
+    query.add_argument("sparql", help="the query text, or @FILE to read it from a file (a regular file, 1 MB at most)")
     query.add_argument("--store", metavar="DIR", default=DEFAULT_STORE, help=f"store folder (default: {DEFAULT_STORE})")
     query.set_defaults(handler=_query_command)
 
@@ -477,7 +479,13 @@ def _substring(text: Any, start: Any, length: Any = None) -> Any:
 
 
 def _query_command(args: argparse.Namespace) -> int:
-    sparql = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
+    sparql = args.sparql
+    if sparql.startswith("@"):
+        try:
+            sparql = read_regular(sparql[1:], MAX_QUERY_BYTES).decode("utf-8")
+        except (InputError, UnicodeDecodeError) as exc:
+            print(f"pfocr-export: query: {sparql[1:]}: {exc}", file=sys.stderr)
+            return 2
     if not Path(args.store).is_dir():
         print(f"pfocr-export: query: no store at {args.store} (run load-rdf first)", file=sys.stderr)
         return 1

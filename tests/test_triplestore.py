@@ -6,6 +6,7 @@ import base64
 import contextlib
 import io
 import json
+import os
 import resource
 import shutil
 import socket
@@ -101,6 +102,12 @@ def test_query_command_prints_tsv(out, tmp_path):
     assert code == 0 and text == "organism\tn\nHomo sapiens\t4\nMus musculus\t1\n"
     assert cli("query", "--store", str(store), "SELECT ?x WHERE {")[0] == 1
     assert cli("query", "--store", str(tmp_path / "missing"), PER_ORGANISM)[0] == 1
+    (tmp_path / "q.rq").write_text(PER_ORGANISM, encoding="utf-8")
+    assert cli("query", "--store", str(store), f"@{tmp_path / 'q.rq'}") == (0, text)
+    os.mkfifo(tmp_path / "fifo.rq")  # a FIFO without a writer, a device, a missing file: one line, exit 2
+    for name in (str(tmp_path / "fifo.rq"), "/dev/zero", str(tmp_path / "missing.rq")):
+        code, out_text, err = cli_err("query", "--store", str(store), f"@{name}")
+        assert (code, out_text) == (2, "") and err.count("\n") == 1 and name in err
 
 
 def test_example_queries_answer_as_committed(out, tmp_path):
