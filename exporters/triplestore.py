@@ -180,7 +180,10 @@ def load_store(directory: str | os.PathLike[str], plan: list[tuple[Path, str]]) 
 
     for path, _ in plan:
         check_file(path)
-    store = ox.Store(str(directory))
+    try:
+        store = ox.Store(str(directory))
+    except OSError as exc:  # not a folder, or open in another process (the store is locked)
+        raise LoadError(f"{directory}: {exc}") from exc
     cleared: set[str] = set()
     for path, graph in plan:
         node = ox.NamedNode(graph)

@@ -368,6 +368,17 @@ def test_a_bad_file_leaves_the_embedded_store_as_it_was(out, tmp_path):
     assert run_query(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g") == before
 
 
+def test_a_store_in_use_or_not_a_folder_is_one_line(out, tmp_path):
+    (tmp_path / "file").write_text("x")
+    held = ox.Store(str(tmp_path / "held"))  # open elsewhere: Oxigraph locks the folder
+    try:
+        for store in (tmp_path / "file", tmp_path / "held"):
+            code, _, err = cli_err("load-rdf", str(out / "ntriples"), "--store", str(store))
+            assert code == 1 and err.count("\n") == 1 and str(store) in err
+    finally:
+        del held
+
+
 def test_a_bad_file_leaves_the_server_graph_as_it_was(out, tmp_path, basic_env):
     """Issue 14.4, server: --graph with 2 files, the 2nd bad, left only the 1st file's triples (3,256 -> 206)."""
     files = [str(f) for f in _broken_copy(out, tmp_path / "bad")]
