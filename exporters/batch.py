@@ -39,8 +39,22 @@ CHUNK = 16  # figures per worker task
 WINDOW = 8  # tasks in flight per worker: bounds memory on any corpus size
 
 
-class OutputError(Exception):
-    """The output cannot be written (disk full, read-only, a file where a folder should be); stops the batch."""
+class BatchError(Exception):
+    """What stops a batch at once; ``reason`` says it in a few words for the summary."""
+
+    reason = "an error"
+
+
+class OutputError(BatchError):
+    """The output cannot be written (disk full, read-only, a file where a folder should be)."""
+
+    reason = "the output could not be written"
+
+
+class WorkerDied(BatchError):
+    """A worker process ended in the middle of the batch (killed, out of memory): its figures are lost."""
+
+    reason = "a worker process died"
 
 
 @dataclass
@@ -72,13 +86,13 @@ class Summary:
     organisms: Counter = field(default_factory=Counter)  # (taxon, organism name) -> genes, summed over figures
     seconds: float = 0.0
     stopped: bool = False  # --strict stopped at a failure
-    output_error: str | None = None  # why the output could not be written (the batch stopped there)
+    error: BatchError | None = None  # what stopped the batch at once
     stale_temps: int = 0  # temp files of killed runs removed from the output folder first
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.export_errors == 0 and self.internal_errors == 0 \
-            and self.output_error is None
+            and self.error is None
 
 
 _exporters: dict[str, Exporter] = {}
@@ -206,13 +220,29 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(min(jobs, len(ahead)), _start_worker,
                                                   (os.getpid(), *setup)) as pool:
+        workers = multiprocessing.active_children()  # the pool's processes: none ends before the pool
         pending: deque = deque()
         for chunk in itertools.chain(ahead, chunks):
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
             if len(pending) >= jobs * WINDOW:
-                yield from pending.popleft().get()
+                yield from _wait(pending.popleft(), workers)
         while pending:
-            yield from pending.popleft().get()
+            yield from _wait(pending.popleft(), workers)
+
+
+def _wait(task: Any, workers: list[multiprocessing.Process]) -> list[Result]:
+    """A task's results; WorkerDied when a worker ends meanwhile (its task would never complete)."""
+    while True:
+        try:
+            return task.get(timeout=0.2)
+        except multiprocessing.TimeoutError:
+            for worker in workers:
+                if worker.exitcode is not None:
+                    code = worker.exitcode
+                    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+                    hint = " (as the out-of-memory killer does)" if code == -signal.SIGKILL else ""
+                    raise WorkerDied(f"worker process {worker.pid} {how}{hint}; the figures it was "
+                                     "converting are lost")
 
 
 def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, formats: list[str],
@@ -288,8 +318,8 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     handle.commit()
                 summary.files[name] += 1
             finished = True
-    except OutputError as exc:
-        summary.output_error = str(exc)
+    except BatchError as exc:
+        summary.error = exc
     finally:
         for handle in files.values():  # a stopped batch leaves the previous corpus files as they were
             handle.abandon()

@@ -39,8 +39,11 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: the batch stops and cleans up."""
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated
+def _stop(signum: int, frame: Any) -> None:
+    """Ctrl-C or SIGTERM: stop; a second one must not cut the clean-up short."""
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, signal.SIG_IGN)
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return USAGE_ERROR
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = {each: signal.signal(each, _stop) for each in (signal.SIGINT, signal.SIGTERM)}
     try:
         return args.handler(args)
     except UsageError as exc:
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for each, handler in previous.items():
+            signal.signal(each, handler)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,13 +362,13 @@ def _check_file(path: Path, exporter: registry.Exporter) -> str | None:
 
 def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) -> None:
     """The closing lines of a run: records, genes, files per format, time."""
-    if summary.output_error:
-        print(f"pfocr-export: error: {summary.output_error}; stopped, the corpus-level files of the previous "
-              "run are kept", file=sys.stderr)
+    if summary.error:
+        kept = ", the corpus-level files of the previous run are kept" if formats else ""
+        print(one_line(f"pfocr-export: error: {summary.error}; stopped{kept}"), file=sys.stderr)
     if summary.stale_temps:
         print(f"removed {summary.stale_temps} temp files an interrupted run had left under {out_dir}/")
     verb = "converted" if formats else "valid"
-    stop = (" (stopped: the output could not be written)" if summary.output_error
+    stop = (f" (stopped: {summary.error.reason})" if summary.error
             else " (stopped at the first failure: --strict)" if summary.stopped else "")
     print(f"{summary.read} records read, {summary.converted} {verb}, {summary.failed} failed "
           f"in {summary.seconds:.1f} s{stop}")

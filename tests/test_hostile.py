@@ -195,15 +195,19 @@ def previous_run(tmp_path) -> tuple[Path, dict[str, bytes]]:
 
 @pytest.mark.parametrize("how, code, message", [
     ("SIGTERM to the parent", 128 + signal.SIGTERM, "pfocr-export: terminated"),
+    ("two SIGTERMs in a row", 128 + signal.SIGTERM, "pfocr-export: terminated"),
     ("Ctrl-C (SIGINT to the process group)", 130, "pfocr-export: interrupted"),
 ])
 def test_sigterm_and_ctrl_c_stop_cleanly(tmp_path, previous_run, how, code, message):
     out, before = previous_run
     proc = start_big_run(tmp_path, out)
-    if how.startswith("SIGTERM"):
-        os.kill(proc.pid, signal.SIGTERM)
-    else:
+    if how.startswith("Ctrl-C"):
         os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
+        if how.startswith("two"):  # the second lands during the clean-up
+            time.sleep(0.01)
+            os.kill(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == code
     assert lines(err) == [message]  # no worker tracebacks
@@ -224,6 +228,19 @@ def test_kill_9_leaves_no_workers_and_the_next_run_removes_its_temp_files(tmp_pa
     rerun = cli("convert", "-o", str(out), "-f", "json", "-j", "1")
     assert rerun.returncode == 0 and temp_files(out) == []
     assert f"removed {len(left)} temp files an interrupted run had left under {out}/" in rerun.stdout
+
+
+def test_a_killed_worker_stops_the_run_with_one_line_instead_of_hanging(tmp_path, previous_run):
+    out, before = previous_run
+    proc = start_big_run(tmp_path, out)
+    worker = int(Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()[0])
+    os.kill(worker, signal.SIGKILL)  # what the out-of-memory killer does
+    _, err = proc.communicate(timeout=TIMEOUT)  # its task would never complete: no hang
+    assert proc.returncode == 1
+    assert lines(err) == [f"pfocr-export: error: worker process {worker} was killed by SIGKILL (as the out-of-memory "
+                          "killer does); the figures it was converting are lost; stopped, the corpus-level files of "
+                          "the previous run are kept"]
+    assert group_gone(proc.pid) and temp_files(out) == [] and corpus_files(out) == before
 
 
 def test_temp_files_of_a_run_still_writing_are_not_removed(tmp_path):
