@@ -4,21 +4,28 @@ One DataNode per gene (label = current HGNC symbol, or the record's NCBI
 symbol for other organisms; Xref NCBI Gene; the organism's nomenclature id
 (HGNC, MGI, RGD), HGNC symbol (human only), taxon, organism and, for a gene
 of another organism than the figure's, the reason to check it as
-Attributes/Properties; OCR word as ``Comment Source="OCR"``), FamPlex
+Attributes/Properties; a suspect match's flags as ``pfocr_suspect`` Attributes/Properties and
+Comments; OCR word as ``Comment Source="OCR"``), FamPlex
 families as groups of member nodes with the family name as a Label and the
 FamPlex id as an Attribute/Property (libGPML saves both dialects), chemicals
 (Metabolite) with ChEBI Xrefs and diseases (Disease) with DOID Xrefs where
 the record has them, else MeSH (MeSH kept as an Attribute/Property), a title
 Label, the caption as description and the paper as a citation. The figure's
 organism, the rule that chose it and every organism the record names are
-pathway Attributes/Properties. Layout comes
+pathway Attributes/Properties. The caption's draft interactions are Interactions
+between the nodes (a family's end on its group) with PathVisio's MIM arrowhead
+for their type, dashed when hedged, each stating sentence as a
+``Comment Source="caption"`` and ``pfocr_interaction_source`` "caption,
+unreviewed". Layout comes
 from :mod:`exporters.layout`. Output is assembled as text, then checked
 against the dialect's XSD plus the references the XSD leaves unchecked.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,11 +34,13 @@ from typing import IO
 from lxml import etree
 
 from ..identifiers import PREFIXES, bridgedb, bridgedb_id, curie
+from ..interactions import PROVENANCE, QUALITY, SOURCE as INTERACTION_SOURCE, Interaction
 from ..layout import (GROUP_LABEL, GROUP_PAD, MARGIN, TITLE_FONT, Box, gene_label, layout_pathway,
                       term_label)
 from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
+from ..suspects import Flag, gene_flags
 from ..xrefs import UNKNOWN, RENAMED
 
 NS_2013A = "http://pathvisio.org/GPML/2013a"
@@ -45,9 +54,34 @@ SOURCE = "PFOCR"  # Data-Source / source: marks our own files (curator checks ap
 LICENSE = "CC0"
 MAX_TITLE = 100  # WikiPathways curator check: titles longer than this are flagged
 INFOBOX_ROOM = 60.0
-ZORDER = {"DataNode": 32768, "Label": 28672}
+ZORDER = {"DataNode": 32768, "Label": 28672, "Interaction": 12288}
 COLOR = {"Metabolite": "0000ff", "Disease": "993300"}
 SHAPE = {"Disease": "RoundedRectangle"}
+
+# Arrowhead per interaction type: (2013a name, 2021 name). The 2013a names are PathVisio 3's MIM arrowheads,
+# each of which pvjs draws; the 2021 names are GPML2021.xsd's (libGPML's ArrowHeadType), the one libGPML reads
+# the 2013a name as (GPML2013aFormatAbstract's IA_PANEL_MAP) except for translocation: libGPML's own 2013a name
+# for it, mim-translocation, is drawn by neither PathVisio 3 nor pvjs, so 2013a has a plain Arrow. libGPML
+# saves 2021 Conversion as mim-conversion in 2013a, so there phosphorylation and degradation come back as
+# mim-conversion (the type stays in the pfocr_interaction_type Attribute/Property). Undirected types
+# (binding) have the arrowhead at both ends.
+ARROWHEADS = {
+    "activation": ("mim-stimulation", "Stimulation"),
+    "inhibition": ("mim-inhibition", "Inhibition"),
+    "binding": ("mim-binding", "Binding"),
+    "expression": ("mim-transcription-translation", "TranscriptionTranslation"),
+    "phosphorylation": ("mim-modification", "Conversion"),
+    "degradation": ("mim-cleavage", "Conversion"),
+    "translocation": ("Arrow", "Translocation"),
+    "conversion": ("mim-conversion", "Conversion"),
+    "regulation": ("Arrow", "Directed"),
+    "chain": ("Arrow", "Directed"),
+}
+NO_ARROWHEAD = ("Line", "Undirected")
+UNREVIEWED = f"{INTERACTION_SOURCE}, unreviewed"  # pfocr_interaction_source of every interaction
+SUSPECT_COMMENT = "pfocr_suspect"  # Comment Source of a suspect gene match's reasons
+PARALLEL_GAP = 8.0  # px between interactions that join the same two nodes
+PATHVISIO_GROUP_MARGIN = 8.0  # PathVisio 3 draws a 2013a group this far around its members
 
 _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NOT_NCNAME = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -111,10 +145,35 @@ class _Label:
 
 @dataclass
 class _Group:
-    id: str
+    id: str  # GroupId (2013a), elementId (2021)
+    graph_id: str  # the 2013a GraphId interactions attach to
     box: Box
     fplx: str | None
     words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _End:
+    """One end of an interaction: the element it attaches to in each dialect and that element's box."""
+
+    ref_2013a: str  # a DataNode's GraphId, or a Group's GraphId
+    ref_2021: str  # a DataNode's or Group's elementId
+    box_2013a: Box  # where PathVisio 3 draws it (a 2013a group: its members plus PathVisio's margin)
+    box_2021: Box
+
+
+@dataclass
+class _Edge:
+    id: str
+    source: _End
+    target: _End
+    type: str  # interactions' type: activation, inhibition, ...
+    directed: bool
+    dashed: bool  # hedged, or a slash chain
+    side: float  # px left of the centre line (source to target), for interactions between the same two elements
+    points: tuple[str, str]  # 2021 elementIds of the start and end Points
+    sentences: list[str]
+    props: list[tuple[str, str]]
 
 
 @dataclass
@@ -131,6 +190,7 @@ class _Content:
     nodes: list[_Node]
     labels: list[_Label]
     groups: list[_Group]
+    edges: list[_Edge]
     figure: object
 
 
@@ -186,6 +246,8 @@ def _content(pathway: Pathway) -> _Content:
     props.append(("pfocr_organism_source", pathway.organism_source or ""))
     props.append(("pfocr_organisms_named", "; ".join(
         f"{name} ({curie('ncbitaxon', taxon)})" if taxon else name for name, taxon in pathway.organisms_named)))
+    if pathway.interactions:
+        props.append(("pfocr_interactions", f"{PROVENANCE} ({QUALITY})"))
     props = [(k, " ".join(clean(v).split())) for k, v in props if v and v.strip()]
     if fig.doi:
         citation = ("doi", fig.doi.strip(), f"https://doi.org/{fig.doi.strip()}")
@@ -196,27 +258,95 @@ def _content(pathway: Pathway) -> _Content:
     xref_props = [("ncbitaxon", pathway.taxon)] if pathway.taxon else []
 
     nodes: list[_Node] = []
+    ends: dict[str, _End] = {}  # interactions' end keys (ncbigene:, fplx:, mesh:) -> where they attach
+    suspects = gene_flags(pathway)
     family_words = {w for f in pathway.families for w in f.words}
     for gene, box in zip(pathway.singles, layout.singles):
         words = [w for w in gene.words if w not in family_words] or list(gene.words)
-        nodes.append(_gene_node(ids("n", gene.entrez), gene, box, None, words, pathway.taxon))
+        nodes.append(_gene_node(ids("n", gene.entrez), gene, box, None, words, pathway.taxon,
+                                suspects.get(gene.entrez, ())))
+        ends[f"ncbigene:{gene.entrez}"] = _End(nodes[-1].id, nodes[-1].id, box, box)
     groups, labels = [], []
     labels.append(_Label(ids("title", "label"), "\n".join(layout.title_lines), layout.title,
                          TITLE_FONT, True, href=fig.figure_url))
     for family, frame, boxes in zip(pathway.families, layout.families, layout.members):
         gid = ids("fam", family.name)
-        groups.append(_Group(gid, frame, family.fplx_id, family.words))
-        labels.append(_Label(ids("famlabel", family.name), family.name, _name_box(frame), 12, True, gid))
+        group = _Group(gid, ids("fam", f"{family.name}_g"), frame, family.fplx_id, family.words)
+        groups.append(group)
+        name = _name_box(frame)
+        labels.append(_Label(ids("famlabel", family.name), family.name, name, 12, True, gid))
         for gene, box in zip(family.members, boxes):
             nodes.append(_gene_node(ids("m", f"{family.name}_{gene.entrez}"), gene, box, gid, family.words,
-                                    pathway.taxon))
+                                    pathway.taxon, suspects.get(gene.entrez, ())))
+            ends.setdefault(f"ncbigene:{gene.entrez}", _End(nodes[-1].id, nodes[-1].id, box, box))
+        ends[f"fplx:{family.name}"] = _End(group.graph_id, gid, _enclose([*boxes, name], PATHVISIO_GROUP_MARGIN),
+                                           frame)
     for kind, terms, boxes in (("Metabolite", pathway.chemicals, layout.chemicals),
                                ("Disease", pathway.diseases, layout.diseases)):
         for term, box in zip(terms, boxes):
             key = term.mesh_id or (f"{term.ontology}_{term.ontology_id}" if term.ontology_id else term.label)
             nodes.append(_term_node(ids("c" if kind == "Metabolite" else "d", key), term, kind, box))
+            if kind == "Metabolite" and term.mesh_id:
+                ends[f"mesh:{term.mesh_id}"] = _End(nodes[-1].id, nodes[-1].id, box, box)
+    edges = _edges(pathway.interactions, ends, ids)
     return _Content(fig.figid, title, pathway.organism, _description(pathway), xref_props, props, citation,
-                    layout.width, layout.height, nodes, labels, groups, fig)
+                    layout.width, layout.height, nodes, labels, groups, edges, fig)
+
+
+def _edges(interactions: Iterable[Interaction], ends: dict[str, _End], ids: _Ids) -> list[_Edge]:
+    """One edge per interaction; those joining the same two elements are spread PARALLEL_GAP apart."""
+    pairs = [(ends[i.source_key], ends[i.target_key]) for i in interactions]
+    count = Counter(frozenset((s.ref_2021, t.ref_2021)) for s, t in pairs)
+    seen: Counter[frozenset[str]] = Counter()
+    edges = []
+    for i, (source, target) in zip(interactions, pairs):
+        pair = frozenset((source.ref_2021, target.ref_2021))
+        side = (seen[pair] - (count[pair] - 1) / 2) * PARALLEL_GAP
+        seen[pair] += 1
+        props = [("pfocr_interaction_type", i.type), ("pfocr_interaction_source", UNREVIEWED)]
+        if i.hedged:
+            props.append(("pfocr_hedged", "true"))
+        props.append(("pfocr_evidence", " ".join(clean(i.span).split())))
+        ident = ids("i", f"{source.ref_2021}_{i.type}_{target.ref_2021}")
+        edges.append(_Edge(ident, source, target, i.type, i.directed, i.hedged or i.is_chain,
+                           side if source.ref_2021 < target.ref_2021 else -side,  # the same side either way round
+                           (ids(ident, "start"), ids(ident, "end")),
+                           [t for t in dict.fromkeys(" ".join(clean(r.sentence_text).split()) for r in i.statements)
+                            if t], props))
+    return edges
+
+
+def _enclose(boxes: list[Box], margin: float) -> Box:
+    """The box around boxes, margin px wider on every side."""
+    left, top = min(b.left for b in boxes) - margin, min(b.top for b in boxes) - margin
+    right, bottom = max(b.right for b in boxes) + margin, max(b.bottom for b in boxes) + margin
+    return Box((left + right) / 2, (top + bottom) / 2, right - left, bottom - top)
+
+
+def _line(source: Box, target: Box, side: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Where a straight line between two boxes leaves the source's border and meets the target's, drawn
+    side px to the left of the line between their centres (at most a third of the smaller box off it)."""
+    dx, dy = target.x - source.x, target.y - source.y
+    length = math.hypot(dx, dy)
+    ux, uy = (dx / length, dy / length) if length else (1.0, 0.0)
+    limit = min(source.width, source.height, target.width, target.height) / 3
+    side = max(-limit, min(limit, side))
+    return (_border(source, source.x + uy * side, source.y - ux * side, ux, uy),
+            _border(target, target.x + uy * side, target.y - ux * side, -ux, -uy))
+
+
+def _border(box: Box, x: float, y: float, ux: float, uy: float) -> tuple[float, float]:
+    """Where the ray from (x, y) inside box, direction (ux, uy), crosses the box's border."""
+    steps = [((box.right if ux > 0 else box.left) - x) / ux] if ux else []
+    steps += [((box.bottom if uy > 0 else box.top) - y) / uy] if uy else []
+    step = min(steps)
+    return x + step * ux, y + step * uy
+
+
+def _rel(value: float, centre: float, size: float) -> str:
+    """A linked point's RelX/RelY: -1..1 across the element it attaches to."""
+    rel = max(-1.0, min(1.0, round((value - centre) / (size / 2), 3) if size else 0.0))
+    return f"{rel or 0.0:.3f}"  # never "-0.000"
 
 
 def _name_box(frame: Box) -> Box:
@@ -233,8 +363,9 @@ def _xref(prefix: str, local: str) -> tuple[str, str]:
 
 
 def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Iterable[str],
-               figure_taxon: str | None) -> _Node:
-    """A gene of any organism: its taxon always, its organism's name where that is not the pathway's Organism."""
+               figure_taxon: str | None, suspect: tuple[Flag, ...]) -> _Node:
+    """A gene of any organism: its taxon always, its organism's name where that is not the pathway's Organism;
+    a suspect match's flag codes and reasons (suspects.gene_flags) as pfocr_suspect* and as Comments."""
     x = gene.xref
     node = _Node(ident, clean(gene_label(gene)).strip() or gene.entrez, "GeneProduct", ("ncbigene", gene.entrez),
                  box, group, [("OCR", w) for w in words if clean(w).strip()])
@@ -257,6 +388,10 @@ def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Itera
     if gene.flag:
         node.props.append(("pfocr_flag", gene.flag))
         node.flagged = True
+    if suspect:
+        node.props.append(("pfocr_suspect", "; ".join(f.code for f in suspect)))
+        node.props += [(f"pfocr_suspect_{f.code}", " ".join(clean(f.reason).split())) for f in suspect]
+        node.comments += [(SUSPECT_COMMENT, f"Suspect match ({f.code}): {f.reason}") for f in suspect]
     return node
 
 
@@ -302,6 +437,22 @@ def _write_2013a(c: _Content) -> str:
                    f'Valign="Middle"{color}{shape} />\n')
         db, ident = (bridgedb(n.xref[0]), n.xref[1]) if n.xref else ("", "")
         out.append(f'    <Xref Database="{_a(db)}" ID="{_a(ident)}" />\n  </DataNode>\n')
+    for e in c.edges:
+        out.append(f'  <Interaction GraphId="{e.id}">\n')
+        out += [f'    <Comment Source="{INTERACTION_SOURCE}">{_t(text)}</Comment>\n' for text in e.sentences]
+        if c.citation:
+            out.append("    <BiopaxRef>cite</BiopaxRef>\n")
+        out += _attributes_2013a([], e.props, "    ")
+        style = ' LineStyle="Broken"' if e.dashed else ""
+        out.append(f'    <Graphics ZOrder="{ZORDER["Interaction"]}" LineThickness="1.0"{style}>\n')
+        head = ARROWHEADS[e.type][0]
+        (x1, y1), (x2, y2) = _line(e.source.box_2013a, e.target.box_2013a, e.side)
+        for (x, y), end, arrow in (((x1, y1), e.source, None if e.directed else head), ((x2, y2), e.target, head)):
+            b = end.box_2013a
+            arrow_attr = f' ArrowHead="{arrow}"' if arrow else ""
+            out.append(f'      <Point X="{_f(x)}" Y="{_f(y)}" GraphRef="{end.ref_2013a}" '
+                       f'RelX="{_rel(x, b.x, b.width)}" RelY="{_rel(y, b.y, b.height)}"{arrow_attr} />\n')
+        out.append('    </Graphics>\n    <Xref Database="" ID="" />\n  </Interaction>\n')
     for lab in c.labels:
         extra = (f' GroupRef="{lab.group}"' if lab.group else "") + (f' Href="{_a(lab.href)}"' if lab.href else "")
         weight = ' FontWeight="Bold"' if lab.bold else ""
@@ -311,7 +462,7 @@ def _write_2013a(c: _Content) -> str:
     for g in c.groups:
         # Style None draws the group frame in PathVisio 3 (libGPML reads it as 2021 type "Group"). No TextLabel:
         # gpml2pvjson would give pvjs the group's name to draw at 1 px; the name is the group's own Label.
-        out.append(f'  <Group GroupId="{g.id}" GraphId="{g.id}_g" Style="None">\n')
+        out.append(f'  <Group GroupId="{g.id}" GraphId="{g.graph_id}" Style="None">\n')
         out += [f'    <Comment Source="OCR">{_t(w)}</Comment>\n' for w in g.words if clean(w).strip()]
         out += _attributes_2013a([("fplx", g.fplx)] if g.fplx else [], [], "    ")
         out.append("  </Group>\n")
@@ -375,6 +526,28 @@ def _write_2021(c: _Content) -> str:
             out += _properties_2021(n.xref_props, n.props, "      ")
             out.append("    </DataNode>\n")
         out.append("  </DataNodes>\n")
+    if c.edges:
+        out.append("  <Interactions>\n")
+        for e in c.edges:
+            out.append(f'    <Interaction elementId="{e.id}">\n      <Waypoints>\n')
+            head = ARROWHEADS[e.type][1]
+            (x1, y1), (x2, y2) = _line(e.source.box_2021, e.target.box_2021, e.side)
+            for (x, y), end, arrow, point in (((x1, y1), e.source, None if e.directed else head, e.points[0]),
+                                              ((x2, y2), e.target, head, e.points[1])):
+                b = end.box_2021
+                arrow_attr = f' arrowHead="{arrow}"' if arrow else ""
+                out.append(f'        <Point elementId="{point}"{arrow_attr} x="{_f(x)}" y="{_f(y)}" '
+                           f'elementRef="{end.ref_2021}" relX="{_rel(x, b.x, b.width)}" '
+                           f'relY="{_rel(y, b.y, b.height)}" />\n')
+            style = "Dashed" if e.dashed else "Solid"
+            out.append(f'      </Waypoints>\n      <Graphics lineColor="000000" lineStyle="{style}" lineWidth="1.0" '
+                       f'connectorType="Straight" zOrder="{ZORDER["Interaction"]}" />\n')
+            out += [f'      <Comment source="{INTERACTION_SOURCE}">{_t(text)}</Comment>\n' for text in e.sentences]
+            out += _properties_2021([], e.props, "      ")
+            if c.citation:
+                out.append('      <CitationRef elementRef="cite" />\n')
+            out.append("    </Interaction>\n")
+        out.append("  </Interactions>\n")
     out.append("  <Labels>\n")
     for lab in c.labels:
         extra = (f' groupRef="{lab.group}"' if lab.group else "") + (f' href="{_a(lab.href)}"' if lab.href else "")
@@ -526,6 +699,11 @@ def _curator(root: etree._Element, namespace: str) -> list[str]:
         desc = [c.text for c in root.iterfind(f"{ns}Description")]
     if len(desc) != 1 or not (desc[0] or "").strip():
         found.append(f"line {root.sourceline}: the pathway needs exactly one non-empty description")
+    ref = "GraphRef" if old else "elementRef"
+    for el in root.iter(f"{ns}Interaction"):
+        points = el.findall(f"{ns}Graphics/{ns}Point" if old else f"{ns}Waypoints/{ns}Point")
+        if not (points[0].get(ref) and points[-1].get(ref)):
+            found.append(f"line {el.sourceline}: Interaction with an end attached to nothing")
     label_attr = "TextLabel" if old else "textLabel"
     for el in root.iter(f"{ns}DataNode", f"{ns}Label"):
         if not (el.get(label_attr) or "").strip():
@@ -569,9 +747,12 @@ class Drawing:
     title: str
     width: float
     height: float
-    nodes: list[dict] = field(default_factory=list)  # id, label, type, prefix, ident, box, group, dashed
+    nodes: list[dict] = field(default_factory=list)  # id, label, type, prefix, ident, box, group, dashed, props,
+    # comments
     labels: list[dict] = field(default_factory=list)  # text, box, bold, size, group
     groups: dict[str, dict] = field(default_factory=dict)  # id -> name (TextLabel, else its Label), box, fplx
+    interactions: list[dict] = field(default_factory=list)  # id, source, target (a node id or a groups key),
+    # start, end (arrowheads), points [(x, y)], dashed, props, comments
 
 
 def _prefix_of(database: str) -> str:
@@ -609,6 +790,12 @@ def read_gpml(data: bytes) -> Drawing:
                 if old else [p.get("value") for p in el.iterfind(f"{ns}Property") if p.get("key") == _ds("fplx")])
         drawing.groups[gid] = {"name": el.get(A("TextLabel")) or "", "box": None if old else box(el),
                                "fplx": fplx[0] if fplx else None}
+    def props(el: etree._Element) -> dict[str, str]:
+        return {p.get(A("Key")): p.get(A("Value")) for p in el.iterfind(f"{ns}{'Attribute' if old else 'Property'}")}
+
+    def comments(el: etree._Element) -> list[tuple[str, str]]:
+        return [(c.get(A("Source"), ""), c.text or "") for c in el.iterfind(f"{ns}Comment")]
+
     for el in root.iter(f"{ns}DataNode"):
         xref = el.find(f"{ns}Xref")
         db, ident = ("", "") if xref is None else (
@@ -616,7 +803,23 @@ def read_gpml(data: bytes) -> Drawing:
         drawing.nodes.append({"id": el.get("GraphId" if old else "elementId"), "label": el.get(A("TextLabel")),
                               "type": el.get(A("Type"), "Unknown"), "prefix": _prefix_of(db), "ident": ident,
                               "box": box(el), "group": el.get(A("GroupRef")),
-                              "dashed": _graphics(el, A("LineStyle") if old else "borderStyle") in ("Broken", "Dashed")})
+                              "dashed": _graphics(el, A("LineStyle") if old else "borderStyle") in ("Broken", "Dashed"),
+                              "props": props(el), "comments": comments(el)})
+    # what a Point may name: a node, or a group (2013a: by its GraphId; drawing.groups is keyed by GroupId)
+    element = {n["id"]: n["id"] for n in drawing.nodes} | {gid: gid for gid in drawing.groups}
+    if old:
+        element |= {el.get("GraphId"): el.get("GroupId") for el in root.iter(f"{ns}Group") if el.get("GraphId")}
+    default = NO_ARROWHEAD[0 if old else 1]
+    for el in root.iter(f"{ns}Interaction"):
+        points = el.findall(f"{ns}Graphics/{ns}Point" if old else f"{ns}Waypoints/{ns}Point")
+        ref = A("GraphRef") if old else "elementRef"
+        drawing.interactions.append({
+            "id": el.get("GraphId" if old else "elementId"),
+            "source": element.get(points[0].get(ref)), "target": element.get(points[-1].get(ref)),
+            "start": points[0].get(A("ArrowHead"), default), "end": points[-1].get(A("ArrowHead"), default),
+            "points": [(float(p.get(A("X"))), float(p.get(A("Y")))) for p in points],
+            "dashed": _graphics(el, A("LineStyle")) in ("Broken", "Dashed"),
+            "props": props(el), "comments": comments(el)})
     for el in root.iter(f"{ns}Label"):
         g = el.find(f"{ns}Graphics")
         drawing.labels.append({"text": el.get(A("TextLabel")), "box": box(el), "group": el.get(A("GroupRef")),
@@ -640,19 +843,35 @@ def read_gpml(data: bytes) -> Drawing:
 
 # --------------------------------------------------------------------------- preview
 
+# The preview's arrowheads: a bar for inhibition, none for a plain line, else a filled triangle
+_SVG_MARKERS = ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+                'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#000000"/></marker>'
+                '<marker id="bar" viewBox="0 0 4 12" refX="4" refY="6" markerWidth="4" markerHeight="12" '
+                'orient="auto-start-reverse"><path d="M2,0V12" stroke="#000000" stroke-width="2"/></marker></defs>\n')
+_SVG_HEAD = {"mim-inhibition": "bar", "TBar": "bar", "Inhibition": "bar", "Line": None, "Undirected": None}
+
+
 def render_svg(data: bytes) -> bytes:
-    """A plain SVG picture of a GPML file: group frames, node boxes with labels, text labels."""
+    """A plain SVG picture of a GPML file: group frames, interactions, node boxes with labels, text labels."""
     d = read_gpml(data)
     width = max([d.width] + [i["box"].right + MARGIN for i in d.nodes + d.labels if i["box"]])
     height = max([d.height] + [i["box"].bottom + MARGIN for i in d.nodes + d.labels if i["box"]])
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
            f'viewBox="0 0 {_f(width)} {_f(height)}" font-family="Arial, Helvetica, sans-serif">\n'
            f'<title>{_t(d.title)}</title>\n<rect width="100%" height="100%" fill="#ffffff"/>\n']
+    if d.interactions:
+        out.append(_SVG_MARKERS)
     for group in d.groups.values():
         b = group["box"]
         if b:
             out.append(f'<rect x="{_f(b.left)}" y="{_f(b.top)}" width="{_f(b.width)}" height="{_f(b.height)}" '
                        f'fill="#f2f2f2" stroke="#808080" stroke-dasharray="4 3"/>\n')
+    for i in d.interactions:
+        ends = "".join(f' marker-{where}="url(#{_SVG_HEAD.get(head, "arrow")})"'
+                       for where, head in (("start", i["start"]), ("end", i["end"])) if _SVG_HEAD.get(head, "arrow"))
+        dash = ' stroke-dasharray="6 4"' if i["dashed"] else ""
+        path = "L".join(f"{_f(x)},{_f(y)}" for x, y in i["points"])
+        out.append(f'<path d="M{path}" fill="none" stroke="#000000"{dash}{ends}/>\n')
     for n in d.nodes:
         b = n["box"]
         if not b:
