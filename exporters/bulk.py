@@ -189,7 +189,7 @@ def _figure(raw_figid: str, genes: _Table, figure_tables: list[_Table], chemical
         organisms=organisms,
         pathway_score=pathway_score,
         genes=gene_mentions(gene_rows, name),
-        chemicals=term_mentions(chem_rows),
+        chemicals=term_mentions(chem_rows, name=name),
         schema="bulk",
         source_path=name,
     )

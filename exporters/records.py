@@ -31,6 +31,7 @@ from .resources import schema_path
 RECORD_SUFFIXES = (".md", ".txt", ".yaml", ".yml")
 MAX_RECORD_BYTES = 10 * 1024 * 1024  # a record file, and each of its _data tables
 MAX_QUOTED = 60  # characters of a value quoted in a message
+MAX_WORD = 1000  # characters of a word, symbol or name in a gene, chemical or disease row (real ones: under 110)
 MISSING = frozenset({"", ".na.character", "NA", "na", "N/A"})
 TSV_KINDS = ("genes", "chemicals", "diseases")
 
@@ -384,8 +385,8 @@ def normalise(raw: dict[str, Any], name: str, path: Path | None = None) -> Figur
         ndex=optional(raw.get("ndex")),
         figid_alias=optional(raw.get("figid_alias")),
         genes=gene_mentions(lists["genes"] or (), name),
-        chemicals=term_mentions(lists["chemicals"] or (), TERM_ONTOLOGY["chemicals"]),
-        diseases=term_mentions(lists["diseases"] or (), TERM_ONTOLOGY["diseases"]),
+        chemicals=term_mentions(lists["chemicals"] or (), TERM_ONTOLOGY["chemicals"], name, "chemicals"),
+        diseases=term_mentions(lists["diseases"] or (), TERM_ONTOLOGY["diseases"], name, "diseases"),
         schema=schema,
         lexicon="ncbigene" if any("taxon" in row for row in lists["genes"] or ()) else "hgnc",
         source_path=name,
@@ -481,6 +482,7 @@ def gene_mentions(rows: Iterable[dict[str, Any]], name: str = "") -> tuple[GeneM
     seen: set[GeneMention] = set()
     out: list[GeneMention] = []
     for i, row in enumerate(rows):
+        _check_lengths(row, name, f"genes[{i}]")
         word = _word(row.get("word"))
         hgnc_symbol = _word(row.get("hgnc_symbol")).strip()
         mention = GeneMention(
@@ -501,16 +503,26 @@ def gene_mentions(rows: Iterable[dict[str, Any]], name: str = "") -> tuple[GeneM
     return tuple(out)
 
 
-def term_mentions(rows: Iterable[dict[str, Any]], ontology: str = "") -> tuple[TermMention, ...]:
+def _check_lengths(row: dict[str, Any], name: str, where: str) -> None:
+    """Refuse a row cell longer than MAX_WORD: no real word is, and later steps look at every part of a word."""
+    for column, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_WORD:
+            raise RecordError(name, f"{where}.{column}", f"{len(value):,} characters, over the {MAX_WORD:,}-character "
+                                                         "limit of a word or symbol")
+
+
+def term_mentions(rows: Iterable[dict[str, Any]], ontology: str = "", name: str = "",
+                  kind: str = "chemicals") -> tuple[TermMention, ...]:
     """Chemical/disease rows as mentions, exact duplicates dropped; a row without ids keeps its word.
 
     Reads both spellings: v2021's ``source: MESH`` + ``identifier``, and v2023's
     ``mesh`` (``mesh:D005227``), ``match`` (MeSH name), ``name`` and the
-    ``chebi``/``doid`` column named by ``ontology``.
+    ``chebi``/``doid`` column named by ``ontology``. name and kind label a RecordError.
     """
     seen: set[TermMention] = set()
     out: list[TermMention] = []
-    for row in rows:
+    for i, row in enumerate(rows):
+        _check_lengths(row, name, f"{kind}[{i}]")
         word = _word(row.get("word"))
         if "mesh" in row:  # v2023
             mesh, mesh_name = _unprefixed(row.get("mesh"), "mesh"), text(row.get("match"))

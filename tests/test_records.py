@@ -300,6 +300,10 @@ def test_v2023_record_without_data_folder_is_an_error(tmp_path):
     (b"---\nfigid: x\ngenes:\n- {word: A, entrez: '1'}\n---\n", "genes[0].hgnc_symbol", "required field is missing"),
     (b"---\nfigid: '0'\ngenes: []\n---\n", "figid", "is not a figure id: letters, digits, '.', '_' and '-' only"),
     (b"---\nfigid: 'PMC1__a b'\ngenes: []\n---\n", "figid", "is not a figure id"),
+    (b"---\nfigid: x\ngenes:\n- {word: " + b"W" * 1001 + b", hgnc_symbol: A, entrez: '1'}\n---\n", "genes[0].word",
+     "1,001 characters, over the 1,000-character limit of a word or symbol"),
+    (b"---\nfigid: x\ngenes: []\nchemicals:\n- {word: " + b"W" * 1001 + b"}\n---\n", "chemicals[0].word",
+     "over the 1,000-character limit"),
     (b"---\nfigid: x\ncaption: !!timestamp MAPK11\ngenes: []\n---\n", "line 3", "YAML tags (!!timestamp) are not accepted"),
     (b"---\nfigid: x\ngenes: [!!set {a}]\n---\n", "line 3", "YAML tags (!!set) are not accepted"),
     # values the safe loader cannot build, or nests too deeply to check
