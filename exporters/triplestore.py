@@ -47,7 +47,7 @@ DEFAULT_STORE = "pfocr-store"
 DEFAULT_GRAPH_BASE = "https://pfocr.wikipathways.org/biopax/graph/"  # under the biopax format's default base
 SUFFIXES = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 MEDIA_TYPES = {"RDF_XML": "application/rdf+xml", "TURTLE": "text/turtle", "N_TRIPLES": "application/n-triples"}
-DEFAULT_TIMEOUT = 60.0  # seconds a server may stay silent during one request
+DEFAULT_TIMEOUT = 60.0  # seconds for a server's answer to one request (see --timeout)
 BULK_TRIPLES = 40_000  # larger files go through Oxigraph's bulk loader (3x faster, not transactional,
 # far less memory: 4 MB of nested Turtle lists, 2 million triples, took 3 GB and 118 s in one transaction)
 MAX_QUERY_BYTES = 1 << 20  # a query read from @FILE
@@ -84,7 +84,8 @@ def register(subparsers: Any) -> None:
     load.add_argument("--graph-param", default="graph",
                       help="query parameter that names the graph (default: graph; older Virtuoso: graph-uri)")
     load.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                      help=f"give up on a server silent this long within one request (default: {DEFAULT_TIMEOUT:g})")
+                      help="seconds a server has for its whole answer to one request, and that sending a body "
+                           f"may stall (default: {DEFAULT_TIMEOUT:g})")
     load.set_defaults(handler=_load_command)
 
     query = subparsers.add_parser(
@@ -147,9 +148,9 @@ class _NoTree:
 
 def check_file(path: Path) -> int:
     """Read a file through the RDF parser, keeping nothing, so that a bad file fails before any
-    graph changes; returns its number of triples. RDF/XML with a DOCTYPE is refused before any parser sees it, and RDF/XML
-    nested deeper than libxml2's 256 elements before Oxigraph sees it (its RDF/XML reader
-    slows quadratically with depth: 32,000 levels, 1.5 MB, took 52 s)."""
+    graph changes; returns its number of triples. RDF/XML with a DOCTYPE is refused before any
+    parser sees it, and RDF/XML nested deeper than libxml2's 256 elements before Oxigraph sees
+    it (its RDF/XML reader slows with the square of the depth: 32,000 levels, 1.5 MB, 52 s)."""
     import pyoxigraph as ox
     from lxml import etree
 
