@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from exporters.formats.figure_json import figure_document
 from exporters.formats.gpml import (MAX_TITLE, NS_2013A, NS_2021, Gpml2013aExporter, Gpml2021Exporter, problems,
                                     read_gpml, render_svg)
+from exporters.interactions import Interaction
 from exporters.model import TermMention
+from exporters.relations import TYPES, Relation
 from exporters.pathway import make_pathway
 from exporters.records import find_records, read_record
 from exporters.registry import ExportError
@@ -168,6 +171,8 @@ def test_our_files_pass_curator_checks(seed_pathways):
     assert "empty label" in " ".join(problems(data.replace(b'TextLabel="LIF"', b'TextLabel=" "')))
     assert "description" in " ".join(problems(re.sub(rb"<Comment Source=\"WikiPathways-description\">.*?</Comment>",
                                                      b"", data, flags=re.S)))
+    assert "Interaction with an end attached to nothing" in " ".join(problems(re.sub(
+        rb'(<Point [^>]*?) GraphRef="[^"]*"', rb"\1", data, count=1)))
 
 
 def test_preview_pictures_show_every_gene(seed_pathways):
@@ -192,8 +197,11 @@ def test_examples_are_current(seed_pathways):
     assert (folder / f"{pathway.figure.figid}.svg").read_bytes() == render_svg(EXPORTERS[0].to_bytes(pathway))
 
 
-def pvjs_texts(gpml: bytes, name: str) -> list[tuple[str, float]]:
-    """Every text pvjs draws for a GPML 2013a file (via gpml2pvjson, as WikiPathways does): (text, font size px)."""
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pvjs_svg(gpml: bytes, name: str) -> etree._Element:
+    """The SVG pvjs draws for a GPML 2013a file (via gpml2pvjson, as WikiPathways does)."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed; run .ci/install-node-tools on a machine with Node.js")
     if not ((TOOLS / "gpml2pvjson").exists() and (TOOLS / "pvjs").exists()):
@@ -203,8 +211,29 @@ def pvjs_texts(gpml: bytes, name: str) -> list[tuple[str, float]]:
     assert pvjson.returncode == 0 and b'"GeneProduct"' in pvjson.stdout, pvjson.stderr.decode()[-500:]
     svg = subprocess.run([str(TOOLS / "pvjs")], input=pvjson.stdout, capture_output=True, timeout=60)
     assert svg.returncode == 0, svg.stderr.decode()[-500:]
+    return etree.fromstring(svg.stdout)
+
+
+def pvjs_texts(gpml: bytes, name: str) -> list[tuple[str, float]]:
+    """Every text pvjs draws for a GPML 2013a file: (text, font size px)."""
     return [("".join(t.itertext()).strip(), float(t.get("font-size", "0").removesuffix("px")))
-            for t in etree.fromstring(svg.stdout).iter("{http://www.w3.org/2000/svg}text")]
+            for t in pvjs_svg(gpml, name).iter(f"{SVG}text")]
+
+
+def pvjs_edges(svg: etree._Element) -> dict[str, dict]:
+    """Each edge pvjs draws: GraphId -> its path's d, marker-start and marker-end (marker ids, "" for none),
+    whether every marker it names is defined in the picture (a missing one draws nothing) and whether it is dashed."""
+    defined = {m.get("id") for m in svg.iter(f"{SVG}marker")}
+    edges = {}
+    for path in svg.iter(f"{SVG}path"):
+        if path.get("class") == "EdgeBody" and (path.get("id") or "").endswith("-path"):
+            markers = {end: path.get(f"marker-{end}", "").removeprefix("url(#").removesuffix(")")
+                       for end in ("start", "end")}
+            edges[path.get("id").removesuffix("-path")] = {
+                "d": path.get("d"), **markers, "defined": all(m in defined for m in markers.values() if m),
+                # kaavio trims every line under its markers with a dash array of up to 4 numbers; a dashed line has many
+                "dashed": len((path.getparent().get("stroke-dasharray") or "").split(",")) > 4}
+    return edges
 
 
 def test_wikipathways_tools_convert_and_render(seed_pathways):
@@ -218,6 +247,171 @@ def test_wikipathways_tools_convert_and_render(seed_pathways):
         assert not tiny, f"{pathway.figure.figid}: pvjs draws {tiny}"
 
 
+# How each interaction type is drawn, written out here: (2013a ArrowHead, 2021 arrowHead) at the target end
+ARROWHEAD = {"activation": ("mim-stimulation", "Stimulation"), "inhibition": ("mim-inhibition", "Inhibition"),
+             "binding": ("mim-binding", "Binding"),
+             "expression": ("mim-transcription-translation", "TranscriptionTranslation"),
+             "phosphorylation": ("mim-modification", "Conversion"), "degradation": ("mim-cleavage", "Conversion"),
+             "translocation": ("Arrow", "Translocation"), "conversion": ("mim-conversion", "Conversion"),
+             "regulation": ("Arrow", "Directed"), "chain": ("Arrow", "Directed")}
+NO_HEAD = {"gpml": "Line", "gpml2021": "Undirected"}
+
+
+def every_type(pathway):
+    """The pathway with one made-up interaction of each type between single genes, a family, a chemical and a
+    gene that is only a family member; the inhibition hedged, the binding undirected, three between one pair."""
+    a, b = pathway.singles[:2]
+    family = pathway.families[0]
+    member = next(g for f in pathway.families for g in f.members if g not in pathway.singles)
+    chemical = next(t for t in pathway.chemicals if t.mesh_id)
+    key = {id(a): f"ncbigene:{a.entrez}", id(b): f"ncbigene:{b.entrez}", id(member): f"ncbigene:{member.entrez}",
+           id(family): f"fplx:{family.name}", id(chemical): f"mesh:{chemical.mesh_id}"}
+    ends = [(a, b), (b, family), (a, chemical), (family, a), (a, family), (b, a), (family, b), (chemical, member),
+            (chemical, b), (a, b)]
+    made = []
+    for n, (kind, (source, target)) in enumerate(zip(TYPES, ends), 1):
+        text = f"Sentence {n} says <{kind}> & more."
+        hedged, directed = kind == "inhibition", kind != "binding"
+        relation = Relation(key[id(source)], key[id(target)], kind, directed, hedged, n, text, text[:10], 0, 10,
+                            "x", "y")
+        made.append(Interaction(source, target, key[id(source)], key[id(target)], kind, directed, hedged, (relation,)))
+    return dataclasses.replace(pathway, interactions=tuple(made))
+
+
+@pytest.fixture(scope="module")
+def typed_pathway(seed_pathways):
+    return every_type(next(p for p in seed_pathways if p.chemicals and p.families))
+
+
+def drawn_interactions(data: bytes) -> list[tuple]:
+    """Each Interaction of a GPML file as (source, target, type, start and end arrowheads, dashed, sentences,
+    pfocr_interaction_source), its ends named like figure_document's (ncbigene:, fplx:, mesh:)."""
+    drawing = read_gpml(data)
+    nodes = {n["id"]: n for n in drawing.nodes}
+
+    def key(ref: str) -> str:
+        if ref in drawing.groups:
+            return f"fplx:{drawing.groups[ref]['name']}"
+        node = nodes[ref]
+        if node["type"] == "GeneProduct":
+            return f"ncbigene:{node['ident']}"
+        # a chemical with a ChEBI Xref has its MeSH id as an Attribute/Property: "MeSH" in our 2013a files, "mesh" in
+        # our 2021 ones (libGPML keeps the key it read when it saves the other dialect)
+        mesh = node["ident"] if node["prefix"] == "mesh" else node["props"].get("mesh") or node["props"]["MeSH"]
+        return f"mesh:{mesh}"
+
+    return [(key(i["source"]), key(i["target"]), i["props"]["pfocr_interaction_type"], i["start"], i["end"],
+             i["dashed"], tuple(text for source, text in i["comments"] if source == "caption"),
+             i["props"]["pfocr_interaction_source"]) for i in drawing.interactions]
+
+
+def expected_interactions(pathway, dialect: str) -> list[tuple]:
+    """What drawn_interactions should find for the interactions of the pathway's JSON document."""
+    column = 0 if dialect == "gpml" else 1
+    out = []
+    for i in figure_document(pathway)["interactions"]:
+        head = ARROWHEAD[i["type"]][column]
+        out.append((i["source"], i["target"], i["type"], head if not i["directed"] else NO_HEAD[dialect], head,
+                    i["hedged"] or i["type"] == "chain", tuple(dict.fromkeys(s["text"] for s in i["statements"])),
+                    "caption, unreviewed"))
+    return out
+
+
+def on_border(point: tuple[float, float], box) -> bool:
+    """True when the point lies on the box's border (to the 0.1 px GPML coordinates are written with)."""
+    x, y = point
+    inside_x, inside_y = box.left - 0.06 <= x <= box.right + 0.06, box.top - 0.06 <= y <= box.bottom + 0.06
+    return inside_x and inside_y and min(abs(x - box.left), abs(x - box.right), abs(y - box.top),
+                                         abs(y - box.bottom)) <= 0.06
+
+
+@pytest.mark.parametrize("exporter", EXPORTERS, ids=lambda e: e.name)
+def test_every_interaction_is_drawn_with_its_arrowhead(seed_pathways, typed_pathway, exporter):
+    """Every interaction of the JSON output is an Interaction between the right nodes (a family: its group; a
+    gene: its own node, else its member node in its first family) with PathVisio's arrowhead for its type,
+    dashed when hedged or a chain, each stating sentence as a caption Comment, marked unreviewed, and its ends
+    on the borders of what they attach to."""
+    assert sum(len(p.interactions) for p in seed_pathways) >= 20
+    for pathway in [*seed_pathways, typed_pathway]:
+        data = exporter.to_bytes(pathway)
+        assert sorted(drawn_interactions(data)) == sorted(expected_interactions(pathway, exporter.name))
+        drawing = read_gpml(data)
+        nodes = {n["id"]: n for n in drawing.nodes}
+        singles = {g.entrez for g in pathway.singles}
+        first_family = {g.entrez: f.name for f in reversed(pathway.families) for g in f.members}
+        for i in drawing.interactions:
+            for ref, point in ((i["source"], i["points"][0]), (i["target"], i["points"][-1])):
+                if ref in drawing.groups:
+                    assert on_border(point, drawing.groups[ref]["box"]), (pathway.figure.figid, i["id"])
+                    continue
+                node = nodes[ref]
+                assert on_border(point, node["box"]), (pathway.figure.figid, i["id"], point, node["box"])
+                if node["type"] == "GeneProduct":
+                    group = drawing.groups[node["group"]]["name"] if node["group"] else None
+                    assert group == (None if node["ident"] in singles else first_family[node["ident"]])
+        if pathway.interactions:
+            assert "unreviewed" in pathway_attrs(data)["pfocr_interactions"]
+    drawn = {(s, t, kind) for s, t, kind, *_ in drawn_interactions(exporter.to_bytes(typed_pathway))}
+    assert {kind for _, _, kind in drawn} == set(TYPES) and any(s.startswith("fplx:") for s, _, _ in drawn)
+
+
+def test_parallel_interactions_do_not_overlap(typed_pathway):
+    """Three interactions between the same two genes (two one way, one the other) are three separate lines."""
+    a, b = (f"ncbigene:{g.entrez}" for g in typed_pathway.singles[:2])
+    for exporter in EXPORTERS:
+        drawing = read_gpml(exporter.to_bytes(typed_pathway))
+        keys = {n["id"]: f"ncbigene:{n['ident']}" for n in drawing.nodes}
+        lines = [frozenset(i["points"]) for i in drawing.interactions
+                 if {keys.get(i["source"]), keys.get(i["target"])} == {a, b}]
+        assert len(lines) == len(set(lines)) == 3
+
+
+@pytest.mark.parametrize("exporter", EXPORTERS, ids=lambda e: e.name)
+def test_suspect_flags_on_gene_nodes(seed_pathways, v2023_pathways, exporter):
+    """Every node of a gene the JSON output flags carries the flag codes, each reason, and a Comment per flag;
+    other genes carry none; other_organism goes with the older pfocr_flag, which stays."""
+    flagged = 0
+    for pathway in [*seed_pathways, *v2023_pathways]:
+        suspects = {g["entrez"]: g["suspect"] for g in figure_document(pathway)["genes"]}
+        drawing = read_gpml(exporter.to_bytes(pathway))
+        for node in (n for n in drawing.nodes if n["prefix"] == "ncbigene"):
+            flags = suspects[node["ident"]]
+            props = node["props"]
+            if not flags:
+                assert not any(k.startswith("pfocr_suspect") for k in props), node
+                continue
+            flagged += 1
+            reasons = {}
+            for f in flags:
+                reasons.setdefault(f["code"], []).append(" ".join(f["reason"].split()))
+            assert props["pfocr_suspect"] == "; ".join(reasons)
+            assert all(props[f"pfocr_suspect_{code}"] == " | ".join(texts) for code, texts in reasons.items())
+            notes = [text for source, text in node["comments"] if source == "pfocr_suspect"]
+            assert notes == [f"Suspect match ({f['code']}): {f['reason']}" for f in flags]
+            assert ("other_organism" in props["pfocr_suspect"]) == ("pfocr_flag" in props) == node["dashed"]
+    assert flagged >= 100
+
+
+def test_wikipathways_tools_draw_every_interaction(seed_pathways, typed_pathway):
+    """pvjs draws each interaction as an edge between its nodes with its type's marker (each marker it names is
+    defined), a start marker only on an undirected binding, and a dashed line when hedged or a chain."""
+    for pathway in [*seed_pathways, typed_pathway]:
+        data = EXPORTERS[0].to_bytes(pathway)
+        drawn = pvjs_edges(pvjs_svg(data, pathway.figure.figid))
+        ours = {i["id"]: i for i in read_gpml(data).interactions}
+        assert set(drawn) == set(ours)
+        for ident, edge in drawn.items():
+            kind = ours[ident]["props"]["pfocr_interaction_type"]
+            assert edge["defined"] and edge["end"], (pathway.figure.figid, ident, edge)
+            assert bool(edge["start"]) == (kind == "binding") and edge["dashed"] == ours[ident]["dashed"]
+            start, end = (tuple(map(float, xy.split(","))) for xy in edge["d"][1:].split("L"))
+            assert (start, end) == (ours[ident]["points"][0], ours[ident]["points"][-1])
+    assert {e["end"] for e in pvjs_edges(pvjs_svg(EXPORTERS[0].to_bytes(typed_pathway), "typed")).values()} >= {
+        "markerEndMimStimulation", "markerEndMimInhibition", "markerEndMimBinding",
+        "markerEndMimTranscriptionTranslation", "markerEndMimModification", "markerEndMimCleavage",
+        "markerEndMimConversion", "markerEndArrow"}
+
+
 def test_corpus_converts_and_validates(corpus_dir):
     """Every other corpus figure (the full 3,592 x 2 dialects pass too; ~27 s) in both dialects."""
     from exporters.bulk import read_bulk
@@ -229,6 +423,7 @@ def test_corpus_converts_and_validates(corpus_dir):
             data = exporter.to_bytes(pathway)
             if count % 50 == 0:
                 assert summary(data) == expected(pathway), figure.figid
+                assert len(read_gpml(data).interactions) == len(pathway.interactions), figure.figid
         count += 1
     assert count >= 1796
 

@@ -28,6 +28,12 @@ CORPUS_STEP = 36  # every 36th 2020 corpus figure: 100 figures, 200 files
 # What a libGPML save may lose, by (dialect read, dialect saved): 2013a's bp:PublicationXref has no URL, so
 # the 2021 Citation's Url is dropped (libGPML logs "Citation cite url info lost"). Nothing else may change.
 KNOWN_LOSS = {("2021", "2013a"): {"citation list"}}
+# libGPML's arrowheads (GPML2013aFormatAbstract.IA_PANEL_MAP, written out here): each 2013a name it reads -> the
+# 2021 name it keeps; saving 2013a it writes each 2021 name's first 2013a name (Conversion -> mim-conversion).
+PANEL = {"Line": "Undirected", "Arrow": "Directed", "mim-conversion": "Conversion", "mim-modification": "Conversion",
+         "mim-cleavage": "Conversion", "mim-inhibition": "Inhibition", "TBar": "Inhibition",
+         "mim-stimulation": "Stimulation", "mim-necessary-stimulation": "Stimulation", "mim-binding": "Binding",
+         "mim-translocation": "Translocation", "mim-transcription-translation": "TranscriptionTranslation"}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +75,8 @@ def run(libgpml, seed_pathways, v2023_pathways, tmp_path_factory) -> Run:
     """One JVM for everything (libGPML's warm-up costs more than a file): the seeds, the 12 v2023 records and,
     when the 2020 corpus is there, every 36th corpus figure, each written in both dialects."""
     folder = tmp_path_factory.mktemp("libgpml")
-    sets = {"seeds": seed_pathways, "v2023": v2023_pathways}
+    typed = next(p for p in seed_pathways if p.chemicals and p.families)
+    sets = {"seeds": seed_pathways, "v2023": v2023_pathways, "types": [gpml_tests.every_type(typed)]}
     if (CORPUS / "genes_2020_subsets.tsv").is_file():
         from exporters.bulk import read_bulk
 
@@ -86,14 +93,20 @@ def run(libgpml, seed_pathways, v2023_pathways, tmp_path_factory) -> Run:
 
 
 def counts(data: bytes) -> dict[str, int]:
-    """Data nodes, groups and non-empty Xrefs of data nodes and groups in a GPML file, parsed with lxml."""
+    """Data nodes, groups, non-empty Xrefs of data nodes and groups, and interactions in a GPML file (lxml)."""
     root = etree.fromstring(data)
     old = etree.QName(root).namespace == NS_2013A
     ns = f"{{{etree.QName(root).namespace}}}"
     xrefs = [x for kind in ("DataNode", "Group") for el in root.iter(f"{ns}{kind}") for x in el.iterfind(f"{ns}Xref")
              if all(x.get(a) for a in (("Database", "ID") if old else ("dataSource", "identifier")))]
     return {"datanodes": sum(1 for _ in root.iter(f"{ns}DataNode")), "groups": sum(1 for _ in root.iter(f"{ns}Group")),
-            "xrefs": len(xrefs)}
+            "xrefs": len(xrefs), "interactions": sum(1 for _ in root.iter(f"{ns}Interaction"))}
+
+
+def interactions(data: bytes) -> list[tuple]:
+    """Each interaction's ends (ncbigene:/fplx:/mesh:), type, arrowheads as libGPML's 2021 names, dashed, caption
+    sentences and unreviewed mark, sorted."""
+    return sorted((*i[:3], PANEL.get(i[3], i[3]), PANEL.get(i[4], i[4]), *i[5:]) for i in gpml_tests.drawn_interactions(data))
 
 
 def families(data: bytes) -> list[tuple[str, str | None]]:
@@ -103,7 +116,8 @@ def families(data: bytes) -> list[tuple[str, str | None]]:
 
 def check(run: Run, name: str) -> None:
     """libGPML read every file of a set, saved it as 2021 and 2013a and re-read the saves: no exception, the same
-    data nodes, groups and Xrefs as we wrote, and every family's name and FamPlex id in both saved files."""
+    data nodes, groups, Xrefs and interactions as we wrote, every family's name and FamPlex id and every
+    interaction's ends, type, arrowhead (as libGPML names it), line style, sentences and mark in both saved files."""
     paths = run.files[name]
     rows = {p: run.rows.get(p) for p in paths}
     failed = {p.name: r and (r["read"], r["write2021"], r["write2013a"]) for p, r in rows.items()
@@ -112,7 +126,8 @@ def check(run: Run, name: str) -> None:
     for path, row in rows.items():
         data = path.read_bytes()
         ours = counts(data)
-        read = {"datanodes": int(row["datanodes"]), "groups": int(row["groups"].split()[0]), "xrefs": int(row["xrefs"])}
+        read = {"datanodes": int(row["datanodes"]), "groups": int(row["groups"].split()[0]), "xrefs": int(row["xrefs"]),
+                "interactions": int(row["interactions"])}
         assert read == ours, f"libGPML read {path}: {read}, we wrote {ours}"
         for dialect in ("2021", "2013a"):
             result = row[f"roundtrip{dialect}"]
@@ -120,10 +135,17 @@ def check(run: Run, name: str) -> None:
             assert changed <= KNOWN_LOSS.get((row["ns"], dialect), set()), f"{path} saved as {dialect}: {result}"
             copy = run.copy(path, dialect)
             assert counts(copy) == ours and families(copy) == families(data), f"{path} saved as {dialect}"
+            assert interactions(copy) == interactions(data), f"{path} saved as {dialect}"
 
 
 def test_seeds_read_and_save_in_both_dialects(run):
     check(run, "seeds")
+
+
+def test_every_interaction_type_reads_and_saves_in_both_dialects(run):
+    """One interaction of each type (a family end, a chemical end, hedged, undirected, parallel) survives."""
+    assert {counts(p.read_bytes())["interactions"] for p in run.files["types"]} == {10}
+    check(run, "types")
 
 
 def test_v2023_records_read_and_save_in_both_dialects(run):
@@ -146,3 +168,15 @@ def test_pathvisio4_save_as_2013a_draws_cleanly_in_pvjs(run, seed_pathways):
     drawn = gpml_tests.pvjs_texts(run.copy(ours, "2013a"), pathway.figure.figid)
     assert {g.symbol for g in pathway.genes} | {f.name for f in pathway.families} <= {text for text, _ in drawn}
     assert not [(text, size) for text, size in drawn if size < 10]
+
+
+def test_pathvisio4_save_as_2013a_draws_every_interaction_in_pvjs(run):
+    """The 2013a file libGPML saves from our 2021 one draws every interaction with its marker in pvjs, except
+    translocation: libGPML writes it as mim-translocation, a marker neither pvjs nor PathVisio 3 has
+    (our own 2013a file uses Arrow for it)."""
+    (ours,) = [p for p in run.files["types"] if p.parent.name.endswith("gpml2021")]
+    saved = run.copy(ours, "2013a")
+    drawn = gpml_tests.pvjs_edges(gpml_tests.pvjs_svg(saved, "types"))
+    kinds = {i["id"]: i["props"]["pfocr_interaction_type"] for i in read_gpml(saved).interactions}
+    assert set(drawn) == set(kinds) and all(edge["end"] for edge in drawn.values())
+    assert {kinds[ident] for ident, edge in drawn.items() if not edge["defined"]} == {"translocation"}

@@ -365,7 +365,8 @@ def _xref(prefix: str, local: str) -> tuple[str, str]:
 def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Iterable[str],
                figure_taxon: str | None, suspect: tuple[Flag, ...]) -> _Node:
     """A gene of any organism: its taxon always, its organism's name where that is not the pathway's Organism;
-    a suspect match's flag codes and reasons (suspects.gene_flags) as pfocr_suspect* and as Comments."""
+    a suspect match's flag codes (suspects.gene_flags) as pfocr_suspect, each code's reasons (" | " between
+    them) as pfocr_suspect_<code>, and a Comment per flag."""
     x = gene.xref
     node = _Node(ident, clean(gene_label(gene)).strip() or gene.entrez, "GeneProduct", ("ncbigene", gene.entrez),
                  box, group, [("OCR", w) for w in words if clean(w).strip()])
@@ -389,8 +390,11 @@ def _gene_node(ident: str, gene: Gene, box: Box, group: str | None, words: Itera
         node.props.append(("pfocr_flag", gene.flag))
         node.flagged = True
     if suspect:
-        node.props.append(("pfocr_suspect", "; ".join(f.code for f in suspect)))
-        node.props += [(f"pfocr_suspect_{f.code}", " ".join(clean(f.reason).split())) for f in suspect]
+        reasons: dict[str, list[str]] = {}  # code -> its reasons (one per word that earned it)
+        for f in suspect:
+            reasons.setdefault(f.code, []).append(" ".join(clean(f.reason).split()))
+        node.props.append(("pfocr_suspect", "; ".join(reasons)))
+        node.props += [(f"pfocr_suspect_{code}", " | ".join(texts)) for code, texts in reasons.items()]
         node.comments += [(SUSPECT_COMMENT, f"Suspect match ({f.code}): {f.reason}") for f in suspect]
     return node
 
