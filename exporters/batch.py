@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Figure
-from .pathway import GeneReport, make_pathway
+from .assembly import Assembly
+from .pathway import GeneReport
 from .records import RecordError, one_line, read_record
 from .registry import Exporter, ExportError, available, create
 from .writing import AtomicFile, claim_output, discard, remove_temps, write_temp
@@ -108,10 +109,10 @@ def usable_cores() -> int:
 
 
 def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | None, tag: str,
-                 only_figure_organism: bool = False) -> None:
+                 assembly: Assembly = Assembly()) -> None:
     _exporters.clear()
     _exporters.update({name: create(name, **options) for name in formats})
-    _target.update(out_dir=out_dir, tag=tag, only_figure_organism=only_figure_organism)
+    _target.update(out_dir=out_dir, tag=tag, assembly=assembly)
 
 
 def _start_worker(parent: int, *setup: Any) -> None:
@@ -136,7 +137,7 @@ def _process(item: Path | Figure | RecordError) -> Result:
         figure = read_record(item) if isinstance(item, Path) else item
     except RecordError as exc:
         return Result(source, record_error=str(exc))
-    pathway = make_pathway(figure, only_figure_organism=_target.get("only_figure_organism", False))
+    pathway = _target.get("assembly", Assembly()).pathway(figure)
     result = Result(source, figure.figid, report=pathway.report)
     for name, exporter in _exporters.items():
         try:
@@ -194,12 +195,12 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[str, Any], jobs: int,
-             out_dir: Path | None, tag: str, only_figure_organism: bool) -> Iterator[Result]:
+             out_dir: Path | None, tag: str, assembly: Assembly) -> Iterator[Result]:
     """Results in input order; at most WINDOW tasks per worker in flight.
 
     Workers: at most jobs, one per usable core, one per chunk left after the first.
     """
-    setup = (formats, options, out_dir, tag, only_figure_organism)
+    setup = (formats, options, out_dir, tag, assembly)
     jobs = min(jobs, usable_cores())
     if jobs <= 1:
         _init_worker(*setup)
@@ -247,13 +248,12 @@ def _wait(task: Any, workers: list[multiprocessing.Process]) -> list[Result]:
 
 def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, formats: list[str],
         options: dict[str, Any] | None = None, jobs: int = 1, strict: bool = False,
-        only_figure_organism: bool = False,
+        assembly: Assembly = Assembly(),
         on_error: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
         on_progress: Callable[[int], None] = lambda n: None) -> Summary:
     """Convert every item to every format under out_dir (or only validate when formats is empty).
 
-    ``only_figure_organism`` leaves out genes of another organism than their figure's
-    (see :func:`~exporters.pathway.make_pathway`).
+    ``assembly`` holds the pathway choices every format shares (tier, organism, interactions).
     """
     options = options or {}
     summary = Summary()
@@ -281,7 +281,7 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     out_dir.mkdir(parents=True, exist_ok=True)
                 summary.stale_temps = stack.enter_context(claim_output(out_dir, available()))
             results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag,
-                                                                  only_figure_organism)))
+                                                                  assembly)))
             for result in results:
                 if result.write_error is not None:
                     raise OutputError(result.write_error)

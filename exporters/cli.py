@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, registry
+from .assembly import Assembly
 from .batch import Summary, run, usable_cores
 from .bulk import iter_bulk
 from .model import Figure
 from .records import InputError, RecordError, find_records, one_line, read_regular
 from .resources import seeds_dir
+from .suspects import DEFAULT_TIER, FLAGS, TIERS, tier_options
 
 # Modules that add subcommands through ``register(subparsers)``; each is optional.
 COMMAND_MODULES = ("exporters.triplestore", "exporters.ndex_upload", "exporters.xref_report")
@@ -152,6 +154,18 @@ def _add_convert(sub: Any) -> None:
     p.add_argument("--only-figure-organism", action="store_true",
                    help="leave out genes the record places in another organism than the figure's (v2023 "
                         "multi-organism records; by default they are kept and flagged for curators)")
+    p.add_argument("--tier", choices=list(TIERS), default=DEFAULT_TIER,
+                   help="which gene mentions count, for every format: strict = official symbols only, "
+                        "synonyms = plus synonyms of single genes, all = plus families (default, as the record)")
+    p.add_argument("--drop-flagged", nargs="?", const="all", default="", metavar="FLAGS",
+                   help="leave out suspect mentions: all flagged ones, or those with the given flag codes "
+                        f"(comma-separated: {', '.join(FLAGS)}); by default flagged mentions are kept and marked")
+    p.add_argument("--no-interactions", dest="interactions", action="store_false",
+                   help="do not draw the draft interactions read from the caption (drawn by default, "
+                        "each marked 'caption, unreviewed')")
+    p.add_argument("--chains", action="store_true",
+                   help="also draw the weaker links of slash-named pathways in the caption "
+                        "('IL-6/JAK/STAT3 pathway'); off by default")
     p.add_argument("--base-uri", metavar="URI", help="base of the IRIs minted in RDF outputs")
     p.add_argument("--wp-view", action="store_true",
                    help="RDF outputs also carry a WikiPathways-vocabulary view (wp:, dcterms:)")
@@ -251,10 +265,19 @@ def _convert(args: argparse.Namespace) -> int:
     items, total = _items(args)
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
         summary = run(items, args.output, formats, options, jobs=args.jobs, strict=args.strict,
-                      only_figure_organism=args.only_figure_organism,
+                      assembly=_assembly(args),
                       on_error=progress.error, on_progress=progress.update)
     print_summary(summary, formats, args.output)
     return 0 if summary.ok else 1
+
+
+def _assembly(args: argparse.Namespace) -> Assembly:
+    try:
+        _, drop = tier_options({"drop_flagged": args.drop_flagged})
+    except ValueError as exc:
+        raise UsageError(f"--drop-flagged: {exc}") from None
+    return Assembly(tier=args.tier, drop_flagged=drop, only_figure_organism=args.only_figure_organism,
+                    interactions=args.interactions, chains=args.chains)
 
 
 def _check_output_folder(out: Path, formats: list[str]) -> None:
