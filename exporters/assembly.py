@@ -1,4 +1,4 @@
-"""The choices that turn a figure into the pathway every format draws, made once for all formats."""
+"""The choices that turn a figure into the pathway every format draws, made once for all of them."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import IO, Any
 
-from .formats.rdf_common import xml_declaration_problem
+from .xmlguard import xml_declaration_problem
 from .identifiers import VOCABULARIES
 from .records import InputError, read_regular
 

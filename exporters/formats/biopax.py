@@ -52,10 +52,10 @@ from ..model import HUMAN as HUMAN_NAME, HUMAN_TAXON
 from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
+from ..xmlguard import xml_declaration_problem
 from ..xrefs import UNKNOWN, default_resolver
 from . import shapes
-from .rdf_common import (BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntriples, rdfxml, turtle, turtle_prefixes,
-                         xml_declaration_problem)
+from .rdf_common import BP, NAMESPACES, RDF, Block, Lit, check_base, local, ntriples, rdfxml, turtle, turtle_prefixes
 
 DEFAULT_BASE = "https://pfocr.wikipathways.org/biopax/"
 BIOPAX_ONTOLOGY = "http://www.biopax.org/release/biopax-level3.owl#"

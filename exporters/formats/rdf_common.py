@@ -48,22 +48,6 @@ def check_base(base: str) -> str:
     return base
 
 
-_MARKUP_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")  # <!DOCTYPE, <!ENTITY ... in any case (Oxigraph reads <!doctype)
-
-
-def xml_declaration_problem(data: bytes) -> str | None:
-    """Why an RDF/XML document (bytes or an mmap) must not reach an XML parser: a DOCTYPE or
-    entity declaration (entities can expand without bound, the "billion laughs"), or a UTF-16/32
-    encoding this byte check cannot see into. None when it may be parsed."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
-        return "RDF/XML that is not UTF-8 is refused"
-    found = _MARKUP_DECLARATION.search(data)
-    if found:
-        return (f"a DOCTYPE or entity declaration (byte {found.start()}) is refused: XML entities can expand "
-                "without bound; give the data as Turtle or N-Triples, or as RDF/XML without a DOCTYPE")
-    return None
-
-
 @dataclass(frozen=True)
 class Lit:
     """A literal: datatype is an xsd local name ("string", "int"); lang for language-tagged text."""
