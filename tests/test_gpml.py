@@ -184,6 +184,8 @@ def test_preview_pictures_show_every_gene(seed_pathways):
         svg = etree.fromstring(files[".svg"])
         texts = {"".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")}
         assert {g.symbol for g in pathway.genes} | {f.name for f in pathway.families} <= texts
+        lines = [path for path in svg.iter("{http://www.w3.org/2000/svg}path") if path.get("marker-end")]
+        assert len(lines) == len(pathway.interactions) >= 1
         if ".png" in files:
             assert files[".png"].startswith(b"\x89PNG")
 

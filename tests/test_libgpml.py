@@ -106,7 +106,8 @@ def counts(data: bytes) -> dict[str, int]:
 def interactions(data: bytes) -> list[tuple]:
     """Each interaction's ends (ncbigene:/fplx:/mesh:), type, arrowheads as libGPML's 2021 names, dashed, caption
     sentences and unreviewed mark, sorted."""
-    return sorted((*i[:3], PANEL.get(i[3], i[3]), PANEL.get(i[4], i[4]), *i[5:]) for i in gpml_tests.drawn_interactions(data))
+    return sorted((*i[:3], PANEL.get(i[3], i[3]), PANEL.get(i[4], i[4]), *i[5:])
+                  for i in gpml_tests.drawn_interactions(data))
 
 
 def families(data: bytes) -> list[tuple[str, str | None]]:

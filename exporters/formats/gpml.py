@@ -794,6 +794,7 @@ def read_gpml(data: bytes) -> Drawing:
                 if old else [p.get("value") for p in el.iterfind(f"{ns}Property") if p.get("key") == _ds("fplx")])
         drawing.groups[gid] = {"name": el.get(A("TextLabel")) or "", "box": None if old else box(el),
                                "fplx": fplx[0] if fplx else None}
+
     def props(el: etree._Element) -> dict[str, str]:
         return {p.get(A("Key")): p.get(A("Value")) for p in el.iterfind(f"{ns}{'Attribute' if old else 'Property'}")}
 
@@ -810,9 +811,9 @@ def read_gpml(data: bytes) -> Drawing:
                               "dashed": _graphics(el, A("LineStyle") if old else "borderStyle") in ("Broken", "Dashed"),
                               "props": props(el), "comments": comments(el)})
     # what a Point may name: a node, or a group (2013a: by its GraphId; drawing.groups is keyed by GroupId)
-    element = {n["id"]: n["id"] for n in drawing.nodes} | {gid: gid for gid in drawing.groups}
-    if old:
-        element |= {el.get("GraphId"): el.get("GroupId") for el in root.iter(f"{ns}Group") if el.get("GraphId")}
+    element = {n["id"]: n["id"] for n in drawing.nodes}
+    element |= ({el.get("GraphId"): el.get("GroupId") for el in root.iter(f"{ns}Group") if el.get("GraphId")}
+                if old else {gid: gid for gid in drawing.groups})
     default = NO_ARROWHEAD[0 if old else 1]
     for el in root.iter(f"{ns}Interaction"):
         points = el.findall(f"{ns}Graphics/{ns}Point" if old else f"{ns}Waypoints/{ns}Point")
