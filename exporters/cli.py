@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,11 @@ from .assembly import Assembly
 from .batch import Summary, run, usable_cores
 from .bulk import iter_bulk
 from .model import Figure
-from .records import InputError, RecordError, find_records, one_line, read_regular
+from .pathway import make_pathway
+from .records import InputError, RecordError, find_records, one_line, read_record, read_regular
 from .resources import seeds_dir
-from .suspects import DEFAULT_TIER, FLAGS, TIERS, tier_options
+from .suspects import DEFAULT_TIER, FLAG_PRECISION, FLAGS, TIERS, Suspect, review, tier_options
+from .writing import write_atomic
 
 # Modules that add subcommands through ``register(subparsers)``; each is optional.
 COMMAND_MODULES = ("exporters.triplestore", "exporters.ndex_upload", "exporters.xref_report")
@@ -92,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(sub)
     _add_formats(sub)
     _add_check(sub)
+    _add_review(sub)
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -183,6 +187,22 @@ def _add_validate(sub: Any) -> None:
     )
     _add_inputs(p)
     p.set_defaults(handler=_validate)
+
+
+def _add_review(sub: Any) -> None:
+    p = _command(
+        sub, "review", "list suspect gene mentions for a curator",
+        "Write a table of every flagged gene mention per figure (figid, word, gene, flags, reasons, how\n"
+        "the caption uses the word), likeliest false matches first: the share of such flags that were\n"
+        "errors in a hand-labelled sample decides the order. Nothing is removed; 'convert --drop-flagged'\n"
+        "leaves flagged mentions out of the outputs. A summary per flag goes to stderr.",
+        "  pfocr-export review                                  # the bundled seeds, table on stdout\n"
+        "  pfocr-export review my_figures/ -o review.tsv\n"
+        "  pfocr-export review --bulk pfocr-corpus/ -o corpus-review.tsv",
+    )
+    _add_inputs(p)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the table here (default: stdout)")
+    p.set_defaults(handler=_review)
 
 
 def _add_formats(sub: Any) -> None:
@@ -311,6 +331,57 @@ def _validate(args: argparse.Namespace) -> int:
                       on_error=progress.error, on_progress=progress.update)
     print_summary(summary, [], None)
     return 0 if summary.ok else 1
+
+
+def _review(args: argparse.Namespace) -> int:
+    if args.output is not None and args.output.is_dir():
+        raise UsageError(f"-o {args.output}: is a folder; give a file name such as review.tsv")
+    items, total = _items(args)
+    rows: list[Suspect] = []
+    figures = failed = 0
+    with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        for item in items:
+            try:
+                figure = read_record(item) if isinstance(item, Path) else item
+                if isinstance(figure, RecordError):
+                    raise figure
+            except RecordError as exc:
+                progress.error(one_line(str(exc)))
+                failed += 1
+                continue
+            figures += 1
+            rows.extend(review(make_pathway(figure, interactions=False)))
+            progress.update(figures + failed)
+    rows.sort(key=lambda r: -r.error_likelihood)  # stable: figures in input order within a likelihood
+    table = _review_table(rows)
+    if args.output is None:
+        sys.stdout.write(table)
+    else:
+        try:
+            write_atomic(args.output, table.encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"-o {args.output}: {exc.strerror or exc}") from None
+    counts = Counter(f.code for r in rows for f in dict.fromkeys(r.flags))
+    print(f"{len(rows):,} flagged mentions in {len({r.figid for r in rows}):,} of {figures:,} figures"
+          + (f"; {failed:,} records could not be read" if failed else "")
+          + (f"; table written to {args.output}" if args.output is not None else ""), file=sys.stderr)
+    for code, meaning in FLAGS.items():
+        if counts[code]:
+            print(f"  {code:<18} {counts[code]:>7,}  {meaning} (in a hand-labelled sample, "
+                  f"{FLAG_PRECISION[code]:.0%} were false matches)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _review_table(rows: list[Suspect]) -> str:
+    def cell(text: str) -> str:
+        return " ".join(text.split())
+
+    lines = ["figid\tword\tgene\tentrez\tsource\tlikelihood\tflags\treasons\tcaption_use\n"]
+    for r in rows:
+        lines.append("\t".join([r.figid, cell(r.word), r.gene, r.entrez, r.source, f"{r.error_likelihood:.2f}",
+                                ",".join(dict.fromkeys(f.code for f in r.flags)),
+                                cell("; ".join(f.reason for f in r.flags)), cell(r.caption_use)]) + "\n")
+    return "".join(lines)
 
 
 def _formats(args: argparse.Namespace) -> int:
