@@ -9,18 +9,20 @@ from pathlib import Path
 import pytest
 
 from conftest import V2023_DIR
+from exporters.assembly import Assembly
 from exporters.batch import run
 from exporters.bulk import iter_bulk
 from exporters.records import find_records
 from exporters.registry import ExportError, create
 from exporters.resources import seeds_dir
+from exporters.suspects import FLAGS
 
 gseapy_parser = pytest.importorskip("gseapy.parser", reason="gseapy (the [test] extra) reads GMT files back")
 
 
-def _convert(items, out: Path, **options) -> dict[str, dict[str, list[str]]]:
+def _convert(items, out: Path, assembly: Assembly = Assembly(), **options) -> dict[str, dict[str, list[str]]]:
     """Run the batch with the gmt format; file name -> gseapy's {set name: ids}."""
-    summary = run(items, out, ["gmt"], options)
+    summary = run(items, out, ["gmt"], options, assembly=assembly)
     assert summary.ok, summary
     return {p.name: gseapy_parser.read_gmt(str(p)) for p in sorted((out / "gmt").glob("*.gmt"))}
 
@@ -65,7 +67,7 @@ def test_strict_tier_with_three_genes_is_pfocrs_hgnc3_rule(tmp_path, corpus_dir)
             if row["source"] == "hgnc_symbol":
                 expected.setdefault(re.sub(r"\.jpe?g$|\.png$|\.gif$", "", row["figid"]), {})[row["entrez"]] = None
     expected_sets = {figid: list(ids) for figid, ids in expected.items() if len(ids) >= 3}
-    files = _convert(iter_bulk(corpus_dir), tmp_path, tier="strict", min_size="3")
+    files = _convert(iter_bulk(corpus_dir), tmp_path, Assembly(tier="strict"), min_size="3")
     human = files["pfocr-gmt-Homo_sapiens.gmt"]
     assert human == expected_sets
     assert list(human) == list(expected_sets)  # in the gene table's order, as writeGMT writes them
@@ -74,14 +76,15 @@ def test_strict_tier_with_three_genes_is_pfocrs_hgnc3_rule(tmp_path, corpus_dir)
 
 
 def test_min_size_release_and_dropped_suspects(tmp_path):
-    files = _convert(find_records([V2023_DIR]), tmp_path, min_size="10", release="20230401", drop_flagged="yes")
+    files = _convert(find_records([V2023_DIR]), tmp_path, Assembly(drop_flagged=frozenset(FLAGS)), min_size="10",
+                     release="20230401")
     assert all(name.startswith("pfocr-20230401-gmt-") for name in files)
     assert all(len(ids) >= 10 for sets in files.values() for ids in sets.values())
     human = files["pfocr-20230401-gmt-Homo_sapiens.gmt"]
     assert "PMC10030845__fimmu-14-1150879-g002" in human
     assert "3664" not in human["PMC10030845__fimmu-14-1150879-g002"]  # IRF6, only named by "LPS": dropped
-    with pytest.raises(ExportError, match="tiers: strict, synonyms, all"):
-        create("gmt", tier="exact")
+    with pytest.raises(ExportError, match="min_size must be 1 or more"):
+        create("gmt", min_size="0")
 
 
 def test_check_accepts_our_files_and_names_what_is_wrong_in_others(tmp_path):

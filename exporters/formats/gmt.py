@@ -7,10 +7,9 @@ file of their own organism (the record's organism per gene row), so a v2023 figu
 with human and zebrafish genes gives a line in each file. Chemicals go to
 ``-gmt-chemicals-MeSH.gmt`` (MeSH ids) and ``-gmt-chemicals-ChEBI.gmt`` (``CHEBI:n``).
 
+Which gene mentions count is convert's ``--tier`` / ``--drop-flagged`` (the same for every format).
 Options (``-O key=value``):
-    tier          strict | synonyms | all (default): which gene mentions count (exporters.suspects.TIERS)
-    drop_flagged  yes, or flag codes joined by commas: leave out suspect mentions (default: keep them)
-    min_size      smallest set written (default 1); PFOCR's "hgnc3" sets are tier=strict, min_size=3
+    min_size      smallest set written (default 1); PFOCR's "hgnc3" sets are --tier strict, min_size=3
     release       put into file names as PFOCR does: pfocr-<release>-gmt-Homo_sapiens.gmt
 
 Corpus-level: each figure's chunk holds ``#@ <file name>`` lines before the lines
@@ -25,7 +24,6 @@ from typing import IO, Any
 
 from ..pathway import Pathway
 from ..registry import Exporter, ExportError
-from ..suspects import apply_tier, tier_options
 
 CHEMICAL_SETS = {"mesh": "chemicals-MeSH", "chebi": "chemicals-ChEBI"}
 _GENE_ID = re.compile(r"\d+")
@@ -50,7 +48,6 @@ class GmtExporter(Exporter):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         try:
-            self.tier, self.drop = tier_options(options)
             self.min_size = int(options.get("min_size") or 1)
         except ValueError as exc:
             raise ExportError(f"gmt: {exc}") from None
@@ -64,11 +61,10 @@ class GmtExporter(Exporter):
         return f"{self.prefix}{key}{self.suffix}"
 
     def gene_sets(self, pathway: Pathway) -> dict[str, list[str]]:
-        """Species key -> the figure's distinct Entrez ids in that species, record order, within the tier."""
-        figure = apply_tier(pathway.figure, self.tier, self.drop, pathway=pathway)
+        """Species key -> the pathway's distinct Entrez ids in that species, in record order."""
         sets: dict[str, dict[str, None]] = {}
-        for m in figure.genes:
-            sets.setdefault(species_key(m.organism, m.taxon), {})[m.entrez] = None
+        for gene in pathway.genes:
+            sets.setdefault(species_key(gene.organism, gene.taxon), {})[gene.entrez] = None
         return {key: list(ids) for key, ids in sets.items()}
 
     def chemical_sets(self, pathway: Pathway) -> dict[str, list[str]]:
