@@ -22,8 +22,9 @@ rules (``exporters.formats.cx_rules`` is not used here):
 - the file is loaded after the 201, in the background: the summary says
   ``completed: false`` until then. CX1 is read as CxElementReader2 and
   CXNetworkLoader read it, then converted to CX2 as CXToCX2ServerSideConverter
-  and CX2VPHolder do (attribute types, style mappings parsed with
-  MappingValueStringParser's grammar); ``GET /v3/networks/{id}`` serves that
+  and CX2VPHolder do (attribute types, node and edge style mappings parsed
+  with MappingValueStringParser's grammar, DISCRETE keys read as their column's
+  type, edge colours locked by ``arrowColorMatchesEdge``); ``GET /v3/networks/{id}`` serves that
   CX2. A mapping that does not parse is dropped with NDEx's "Corrupted data
   found in DISCRETE mapping on …" warning in the summary; an error ends the
   load with ``errorMessage`` (visibility forced PRIVATE).
@@ -276,7 +277,8 @@ def _to_cx2(aspects: dict[str, list[dict[str, Any]]], warnings: list[str]) -> li
     edges = [{"id": e["@id"], "s": e["s"], "t": e["t"],
               "v": {**({"interaction": e["i"]} if "i" in e else {}), **edge_values.get(e["@id"], {})}}
              for e in aspects["edges"]]
-    style, node_bypasses = _styles(aspects["cyVisualProperties"] or aspects["visualProperties"], warnings)
+    style, node_bypasses, edge_bypasses = _styles(aspects["cyVisualProperties"] or aspects["visualProperties"],
+                                                  warnings)
     declarations = {"networkAttributes": {k: {"d": _cx2_type(v)} for k, v in network.items()},
                     "nodes": {"name": {"d": "string"}, "represents": {"d": "string"}, **node_decl},
                     "edges": {"interaction": {"d": "string"}, **edge_decl}}
@@ -286,6 +288,8 @@ def _to_cx2(aspects: dict[str, list[dict[str, Any]]], warnings: list[str]) -> li
         cx2.append({"visualProperties": [style]})
     if node_bypasses:
         cx2.append({"nodeBypasses": node_bypasses})
+    if edge_bypasses:
+        cx2.append({"edgeBypasses": edge_bypasses})
     return cx2 + [{"status": [{"error": "", "success": True}]}]
 
 
@@ -316,6 +320,12 @@ def _number(value: str) -> float:
 
 
 _BORDER = {"SOLID": "solid", "DOT": "dotted", "DASH_DOT": "dotted", "PARALLEL_LINES": "double"}
+_EDGE_LINE = {"SOLID": "solid", "SINEWAVE": "solid", "CONTIGUOUS_ARROW": "solid", "PARALLEL_LINES": "solid",
+              "ZIGZAG": "solid", "DASH_DOT": "dotted", "DOT": "dotted"}  # edgeLineTypeCvtr; others dashed
+_ARROW = {"NONE": "none", "CIRCLE": "circle", "OPEN_CIRCLE": "circle", "CROSS_DELTA": "triangle-cross",
+          "CROSS_OPEN_DELTA": "triangle-cross", "DIAMOND": "diamond", "DIAMOND_SHORT_1": "diamond",
+          "DIAMOND_SHORT_2": "diamond", "OPEN_DIAMOND": "diamond", "SQUARE": "square", "OPEN_SQUARE": "square",
+          "T": "tee"}  # arrowShapeCvtr; every other shape is a triangle
 # CXToCX2VisualPropertyConverter, for the visual properties a PFOCR network uses: CX1 name -> (CX2 name, value).
 _VISUAL_PROPERTIES = {
     "NETWORK_BACKGROUND_PAINT": ("NETWORK_BACKGROUND_COLOR", str),
@@ -330,7 +340,17 @@ _VISUAL_PROPERTIES = {
     "NODE_BORDER_STROKE": ("NODE_BORDER_STYLE", lambda v: _BORDER.get(v, "dashed")),
     "NODE_TOOLTIP": ("NODE_TOOLTIP", str),
     "EDGE_STROKE_UNSELECTED_PAINT": ("EDGE_LINE_COLOR", str), "EDGE_WIDTH": ("EDGE_WIDTH", _number),
+    "EDGE_SOURCE_ARROW_UNSELECTED_PAINT": ("EDGE_SOURCE_ARROW_COLOR", str),
+    "EDGE_TARGET_ARROW_UNSELECTED_PAINT": ("EDGE_TARGET_ARROW_COLOR", str),
+    "EDGE_LINE_TYPE": ("EDGE_LINE_STYLE", lambda v: _EDGE_LINE.get(v, "dashed")),
+    "EDGE_SOURCE_ARROW_SHAPE": ("EDGE_SOURCE_ARROW_SHAPE", lambda v: _ARROW.get(v, "triangle")),
+    "EDGE_TARGET_ARROW_SHAPE": ("EDGE_TARGET_ARROW_SHAPE", lambda v: _ARROW.get(v, "triangle")),
+    "EDGE_TRANSPARENCY": ("EDGE_OPACITY", lambda v: float(v) / 255.0),
 }
+# Arrows the edge key colours follow when arrowColorMatchesEdge is "true" (CX2VPHolder: EDGE_UNSELECTED_PAINT,
+# itself not converted, is copied onto these three, properties and mappings alike).
+_LOCKED_PAINTS = ("EDGE_SOURCE_ARROW_UNSELECTED_PAINT", "EDGE_STROKE_UNSELECTED_PAINT",
+                  "EDGE_TARGET_ARROW_UNSELECTED_PAINT")
 _SEGMENT = re.compile(r"((K|V|L|E|G|OV)=([0-9]+))=(.*)", re.S)
 
 
@@ -402,17 +422,39 @@ def _mapping(prop: str, mapping: dict[str, Any], warnings: list[str]) -> dict[st
         if f"V={i}" not in parsed:
             raise LoadError(f"Can't converter {kind} mapping on {prop}. Cause: error: discrete mapping string is "
                             f"corruptted for {definition}")
-        entries.append({"v": parsed[f"K={i}"], "vp": _convert(prop, parsed[f"V={i}"])[1]})
+        entries.append({"v": _key(parsed.get("T", "string"), parsed[f"K={i}"]),
+                        "vp": _convert(prop, parsed[f"V={i}"])[1]})
         i += 1
     return {"type": kind, "definition": {"attribute": parsed.get("COL"), "map": entries}} if entries else None
 
 
-def _styles(elements: list[dict[str, Any]], warnings: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _key(column_type: str, text: str) -> Any:
+    """A DISCRETE mapping key read as its column's type (ConverterUtilities.cvtStringValueToObj)."""
+    if column_type == "boolean":
+        return text.lower() == "true"
+    if column_type in ("integer", "long"):
+        return int(text)
+    return float(text) if column_type == "double" else text
+
+
+def _styles(elements: list[dict[str, Any]], warnings: list[str]
+            ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """CX2 visualProperties, nodeBypasses and edgeBypasses of a CX1 style."""
     style: dict[str, Any] = {}
-    bypasses = []
+    bypasses: list[dict[str, Any]] = []
+    edge_bypasses: list[dict[str, Any]] = []
 
     def converted(properties: dict[str, str]) -> dict[str, Any]:
         return dict(c for c in (_convert(p, v) for p, v in properties.items()) if c)
+
+    def converted_mappings(mappings: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for prop, mapping in mappings.items():
+            if prop in _VISUAL_PROPERTIES:
+                new = _mapping(prop, mapping, warnings)
+                if new:
+                    out[_VISUAL_PROPERTIES[prop][0]] = new
+        return out
 
     for element in elements:
         scope = element.get("properties_of")
@@ -421,23 +463,23 @@ def _styles(elements: list[dict[str, Any]], warnings: list[str]) -> tuple[dict[s
             style.setdefault("default", {})["network"] = converted(properties)
         elif scope == "nodes:default":
             style.setdefault("default", {})["node"] = converted(properties)
-            mappings = {}
-            for prop, mapping in (element.get("mappings") or {}).items():
-                if prop in _VISUAL_PROPERTIES:
-                    new = _mapping(prop, mapping, warnings)
-                    if new:
-                        mappings[_VISUAL_PROPERTIES[prop][0]] = new
-            style["nodeMapping"] = mappings
+            style["nodeMapping"] = converted_mappings(element.get("mappings") or {})
         elif scope == "edges:default":
-            style.setdefault("default", {})["edge"] = converted(properties)
-        elif scope == "nodes":
+            mappings = dict(element.get("mappings") or {})
+            if (element.get("dependencies") or {}).get("arrowColorMatchesEdge") == "true":
+                properties = {**properties, **dict.fromkeys(_LOCKED_PAINTS, properties.get("EDGE_UNSELECTED_PAINT"))}
+                if "EDGE_UNSELECTED_PAINT" in mappings:
+                    mappings.update(dict.fromkeys(_LOCKED_PAINTS, mappings.pop("EDGE_UNSELECTED_PAINT")))
+            style.setdefault("default", {})["edge"] = converted({p: v for p, v in properties.items() if v is not None})
+            style["edgeMapping"] = converted_mappings(mappings)
+        elif scope in ("nodes", "edges"):
             bypass = converted(properties)
             if bypass:
-                bypasses.append({"id": element.get("applies_to"), "v": bypass})
-        elif scope != "edges":
+                (bypasses if scope == "nodes" else edge_bypasses).append({"id": element.get("applies_to"), "v": bypass})
+        else:
             raise LoadError(f"'{scope}' is not a supported Cytoscape visual property group. Please upgrade your "
                             "cyNDEx-2 app to the latest version in Cytoscape and try again.")
-    return style, bypasses
+    return style, bypasses, edge_bypasses
 
 
 # --- CX2: CXReader and CX2NetworkLoader ----------------------------------------------------------------------

@@ -58,7 +58,7 @@ def test_seeds_load_in_ndex2_with_our_counts(seed_pathways):
         nice = ndex2.create_nice_cx_from_raw_cx(json.loads(CX1.to_bytes(pathway)))
         cx2 = RawCX2NetworkFactory().get_cx2network(json.loads(CX2.to_bytes(pathway)))
         assert len(nice.nodes) == len(cx2.get_nodes()) == node_count(pathway)
-        assert len(nice.edges) == len(cx2.get_edges()) == 0
+        assert len(nice.edges) == len(cx2.get_edges()) == len(pathway.interactions) > 0
         assert nice.get_name() == cx2.get_name() == pathway.figure.title
         first = pathway.singles[0]
         assert nice.get_node(0)["r"] == cx2.get_node(0)["v"]["represents"] == f"ncbigene:{first.entrez}"
@@ -157,8 +157,7 @@ def _cx1_mutations():
         first(doc, "nodes").append(dict(first(doc, "nodes")[0]))
 
     def dangling_edge(doc):
-        doc.insert(-1, {"edges": [{"@id": 0, "s": 0, "t": 999}]})
-        first(doc, "metaData").append({"name": "edges", "elementCount": 1})
+        first(doc, "edges")[0]["t"] = 999
 
     def bad_po(doc):
         first(doc, "nodeAttributes")[0]["po"] = 4242
@@ -230,7 +229,7 @@ def _cx2_mutations():
         part(doc, "attributeDeclarations")[0]["nodes"]["name"] = {"d": "string", "a": "n"}
 
     def dangling_edge(doc):
-        doc.insert(-1, {"edges": [{"id": 0, "s": 0, "t": 999}]})
+        part(doc, "edges")[0]["t"] = 999
 
     def no_xy(doc):
         del part(doc, "nodes")[1]["x"], part(doc, "nodes")[1]["y"]
@@ -475,3 +474,159 @@ def test_cx1_mappings_follow_the_ndex_style_grammar(seed_pathways):
     assert "do not pair up" in mapping_problems("NODE_SHAPE", unpaired)[0]
     huge = {"type": "DISCRETE", "definition": "COL=type,T=string," + ",".join(f"K={i}=k,V={i}=v" for i in range(3000))}
     assert "over NDEx's 30,000" in mapping_problems("NODE_SHAPE", huge)[0]
+
+
+def _cx_edges(doc, exporter):
+    """[(source node id, target node id, {attribute: value} incl. interaction)] of a parsed CX1 or CX2
+    document, CX1 values read as their declared type."""
+    found = aspects(doc)
+    if exporter is CX2:
+        return [(e["s"], e["t"], e["v"]) for e in found.get("edges", [])]
+    edges = {e["@id"]: (e["s"], e["t"], {"interaction": e["i"]}) for e in found.get("edges", [])}
+    for attr in found.get("edgeAttributes", []):
+        value = attr["v"]
+        if attr.get("d") == "boolean":
+            assert value in ("true", "false"), attr  # as the CX1 spec and NDEx write booleans
+            value = value == "true"
+        edges[attr["po"]][2][attr["n"]] = value
+    return list(edges.values())
+
+
+def _node_keys(values):
+    """What an interaction key can name a node by: represents, aliases, and a family's own name."""
+    keys = {values.get("represents"), *values.get("alias", [])}
+    if values["type"] == "proteinfamily":
+        keys.add(f"fplx:{values['name']}")
+    return keys
+
+
+@pytest.mark.parametrize("exporter", [CX1, CX2], ids=["cx", "cx2"])
+def test_every_json_interaction_is_an_edge(exporter, seed_pathways, v2023_pathways):
+    """The JSON output's interactions and the CX edges are the same: one edge per interaction, between the
+    nodes its source and target name, with its type, direction, hedge and every stating sentence."""
+    from exporters.formats.figure_json import figure_document
+
+    checked = 0
+    for pathway in [*seed_pathways, *v2023_pathways]:
+        doc = json.loads(exporter.to_bytes(pathway))
+        nodes = dict(_cx_nodes(doc, exporter))
+        edges = _cx_edges(doc, exporter)
+        wanted = figure_document(pathway)["interactions"]
+        assert len(edges) == len(wanted), pathway.figure.figid
+        for interaction, (source, target, values) in zip(wanted, edges):
+            where = (pathway.figure.figid, interaction["source"], interaction["type"], interaction["target"])
+            assert interaction["source"] in _node_keys(nodes[source]), where
+            assert interaction["target"] in _node_keys(nodes[target]), where
+            assert values["interaction"] == interaction["type"], where
+            assert (values["directed"], values["hedged"]) == (interaction["directed"], interaction["hedged"]), where
+            assert values["evidence"] == list(dict.fromkeys(s["text"] for s in interaction["statements"])), where
+            assert values["provenance"] == interaction["provenance"] and values["source"] == "caption", where
+            checked += 1
+    assert checked >= 40
+
+
+def test_edges_say_they_are_unreviewed_caption_drafts_and_cite_the_paper(v2023_pathways):
+    from exporters.interactions import PROVENANCE
+
+    pathway = next(p for p in v2023_pathways if p.interactions and p.figure.doi)
+    fig = pathway.figure
+    for exporter in (CX1, CX2):
+        doc = json.loads(exporter.to_bytes(pathway))
+        for _, _, values in _cx_edges(doc, exporter):
+            assert values["citation"] == [f"doi:{fig.doi}", f"pmc:{fig.pmcid}"]
+            assert values["source"] == "caption" and values["provenance"] == PROVENANCE and "unreviewed" in PROVENANCE
+        methods = {"cx": lambda: {a["n"]: a["v"] for a in aspects(doc)["networkAttributes"]},
+                   "cx2": lambda: aspects(doc)["networkAttributes"][0]}[exporter.name]()["methods"]
+        assert "read from the figure caption" in methods and "unreviewed" in methods and "precision" in methods
+    cx1 = aspects(json.loads(CX1.to_bytes(pathway)))
+    assert all(set(e) == {"@id", "s", "t", "i"} for e in cx1["edges"])
+    assert "interaction" not in {a["n"] for a in cx1["edgeAttributes"]}  # CX1 carries it in "i"
+    assert {a["n"]: a.get("d", "string") for a in cx1["edgeAttributes"]} == {
+        "directed": "boolean", "hedged": "boolean", "evidence": "list_of_string", "citation": "list_of_string",
+        "source": "string", "provenance": "string"}
+    meta = {m["name"]: m for m in cx1["metaData"]}
+    assert meta["edges"]["idCounter"] == len(pathway.interactions) - 1
+    assert meta["edgeAttributes"]["elementCount"] == len(cx1["edgeAttributes"])
+    declared = aspects(json.loads(CX2.to_bytes(pathway)))["attributeDeclarations"][0]["edges"]
+    assert declared["interaction"] == {"d": "string"} and declared["evidence"] == {"d": "list_of_string"}
+    without = make_pathway(pathway.figure, interactions=False)
+    assert "edges" not in aspects(json.loads(CX1.to_bytes(without)))
+    assert "read from the figure caption" not in CX2.to_bytes(without).decode()
+
+
+def test_an_edge_ends_at_a_genes_own_node_else_its_first_family_node(seed_pathways):
+    """A gene the figure names on its own and in a family connects at its own node; one named only inside
+    families connects at its node in the first of them."""
+    from dataclasses import replace
+
+    from exporters.interactions import Interaction
+
+    pathway = next(p for p in seed_pathways if p.figure.figid.startswith("PMC7513516"))
+    singles = {g.entrez for g in pathway.singles}
+    both = next(m for f in pathway.families for m in f.members if m.entrez in singles)
+    homes = [f for f in pathway.families if any(m.entrez not in singles for m in f.members)]
+    member = next(m for m in homes[0].members if m.entrez not in singles)
+    statement = pathway.interactions[0].statements[0]
+    drafted = Interaction(both, member, f"ncbigene:{both.entrez}", f"ncbigene:{member.entrez}", "activation",
+                          True, False, (statement,))
+    doc = json.loads(CX2.to_bytes(replace(pathway, interactions=(drafted,))))
+    nodes = dict(_cx_nodes(doc, CX2))
+    ((source, target, _),) = _cx_edges(doc, CX2)
+    assert source == [g.entrez for g in pathway.singles].index(both.entrez)
+    family_node = next(i for i, v in nodes.items() if v["type"] == "proteinfamily" and v["name"] == homes[0].name)
+    assert target == family_node + 1 + list(homes[0].members).index(member)
+    assert nodes[target]["represents"] == f"ncbigene:{member.entrez}"
+
+
+def test_edge_style_arrows_by_type_and_dashes_when_hedged(seed_pathways):
+    """Every interaction type has a target arrow in both styles, as NDEx converts the CX1 names (an arrow for
+    an increase, a T-bar for inhibition, none for binding); hedged edges are dashed; the CX1 mappings parse."""
+    from exporters.formats.cx_rules import mapping_problems
+    from exporters.relations import TYPES
+
+    cx1 = next(e for e in aspects(json.loads(CX1.to_bytes(seed_pathways[0])))["cyVisualProperties"]
+               if e["properties_of"] == "edges:default")
+    assert cx1["dependencies"] == {"arrowColorMatchesEdge": "true"}
+    assert all(mapping_problems(p, m) == [] for p, m in cx1["mappings"].items())
+    definition = cx1["mappings"]["EDGE_TARGET_ARROW_SHAPE"]["definition"]
+    assert definition.startswith("COL=interaction,T=string,")
+    pairs = dict(zip(definition.split(",")[2::2], definition.split(",")[3::2]))
+    arrows1 = {k.split("=", 2)[2]: v.split("=", 2)[2] for k, v in pairs.items()}
+    assert set(arrows1) == set(TYPES)
+    assert (arrows1["activation"], arrows1["inhibition"], arrows1["binding"]) == ("DELTA", "T", "NONE")
+    assert cx1["mappings"]["EDGE_LINE_TYPE"]["definition"] == "COL=hedged,T=boolean,K=0=true,V=0=EQUAL_DASH"
+    style = aspects(json.loads(CX2.to_bytes(seed_pathways[0])))["visualProperties"][0]
+    arrows2 = {e["v"]: e["vp"] for e in style["edgeMapping"]["EDGE_TARGET_ARROW_SHAPE"]["definition"]["map"]}
+    assert set(arrows2) == set(TYPES)
+    assert (arrows2["activation"], arrows2["inhibition"], arrows2["binding"]) == ("triangle", "tee", "none")
+    assert style["edgeMapping"]["EDGE_LINE_STYLE"]["definition"] == {
+        "attribute": "hedged", "type": "boolean", "map": [{"v": True, "vp": "dashed"}]}
+
+
+def test_suspect_flags_on_genes(seed_pathways, v2023_pathways):
+    """Genes flagged by exporters.suspects carry their codes and reasons (only they do), with an orange border
+    bypass in both versions; an other-organism ``flag`` is always one of them, with the same reason."""
+    from exporters.suspects import gene_flags
+
+    flagged_nodes = 0
+    for pathway in [*seed_pathways, *v2023_pathways]:
+        flags = gene_flags(pathway)
+        cx1, cx2 = json.loads(CX1.to_bytes(pathway)), json.loads(CX2.to_bytes(pathway))
+        orange1 = {e["applies_to"] for e in aspects(cx1)["cyVisualProperties"]
+                   if e.get("properties", {}).get("NODE_BORDER_PAINT") == "#E65100"}
+        orange2 = {b["id"] for b in aspects(cx2).get("nodeBypasses", [])
+                   if b["v"].get("NODE_BORDER_COLOR") == "#E65100"}
+        suspects = set()
+        for exporter, doc in ((CX1, cx1), (CX2, cx2)):
+            for ident, node in _cx_nodes(doc, exporter):
+                entrez = node.get("represents", "").removeprefix("ncbigene:")
+                expected = flags.get(entrez, ()) if node["type"] in ("protein", "gene") else ()
+                assert node.get("suspect", []) == [f.code for f in expected], node
+                assert node.get("suspectReason", []) == [f.reason for f in expected], node
+                if "flag" in node:
+                    assert node["flag"] == next(f.reason for f in expected if f.code == "other_organism")
+                if expected:
+                    suspects.add(ident)
+        assert orange1 == orange2 == suspects, pathway.figure.figid
+        flagged_nodes += len(suspects)
+    assert flagged_nodes >= 100

@@ -1,13 +1,17 @@
-"""Our CX as NDEx's viewer and IQuery draw it: cytoscape-cx2js + cytoscape.js (npm) in headless Chromium."""
+"""Our CX as NDEx's viewer and IQuery draw it: cytoscape-cx2js + cytoscape.js (npm) in headless Chromium:
+family names, labels, caption-interaction edges (ends, arrows, dashes) and suspect-gene borders."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import replace
 
 import pytest
 
 from exporters.formats.cx import Cx1Exporter, Cx2Exporter
+from exporters.layout import gene_label, term_label
+from exporters.pathway import Family, Gene, make_pathway
 
 from conftest import ROOT
 
@@ -30,7 +34,7 @@ def drawn(with_families):
     reason = render.missing()
     if reason:
         pytest.skip(reason)
-    return render.label_boxes([json.loads(CX1.to_bytes(p)) for p in with_families])
+    return [network["nodes"] for network in render.drawn([json.loads(CX1.to_bytes(p)) for p in with_families])]
 
 
 def _families(pathway):
@@ -80,7 +84,7 @@ def test_the_old_inside_top_anchor_is_drawn_under_the_members(with_families):
         for element in fragment.get("cyVisualProperties", []):
             if element.get("applies_to") == family:
                 element["properties"]["NODE_LABEL_POSITION"] = "N,N,c,0.00,3.00"
-    nodes = {n["id"]: n for n in render.label_boxes([doc])[0]}
+    nodes = {n["id"]: n for n in render.drawn([doc])[0]["nodes"]}
     name, frame = nodes[family]["text"], nodes[family]["node"]
     assert abs((name["y1"] + name["y2"]) / 2 - (frame["y1"] + frame["y2"]) / 2) < 5
     assert name["y2"] > min(nodes[m]["node"]["y1"] for m in members)
@@ -114,3 +118,81 @@ def test_cx2_places_names_as_ndex_converts_the_cx1(with_families):
                if "NODE_LABEL_POSITION" in b["v"]}
         assert sorted(cx1) == sorted(cx2) == [f for f, _ in _families(pathway)]
         assert all(_cx2_label_position(cx1[i]) == cx2[i] for i in cx1)
+
+
+# What a reader of the figure expects at an edge's target, as cytoscape.js names the shapes.
+ARROW_SEEN = {"activation": "triangle", "expression": "triangle", "phosphorylation": "triangle",
+              "translocation": "triangle", "conversion": "triangle", "chain": "triangle", "inhibition": "tee",
+              "degradation": "tee", "regulation": "diamond", "binding": "none"}
+
+
+@pytest.fixture(scope="module")
+def with_edges(seed_pathways, v2023_pathways):
+    """Every seed and v2023 record with caption interactions, plus a seed whose caption hedges ("may") and names
+    a slash chain (chains on), for the dashed and the faint lines."""
+    pathways = [p for p in [*seed_pathways, *v2023_pathways] if p.interactions]
+    seed = next(p.figure for p in seed_pathways if p.figure.figid.startswith("PMC7513516"))
+    caption = "JAK2 may activate STAT3. Signalling through the IL6/JAK/STAT3 pathway."
+    hedged = make_pathway(replace(seed, caption=caption), chains=True)
+    assert {(i.type, i.hedged) for i in hedged.interactions} == {("activation", True), ("chain", False)}
+    return [*pathways, hedged]
+
+
+@pytest.fixture(scope="module")
+def drawn_edges(with_edges):
+    reason = render.missing()
+    if reason:
+        pytest.skip(reason)
+    docs = [json.loads(CX1.to_bytes(p)) for p in with_edges]
+    return docs, render.drawn(docs)
+
+
+def _label(end):
+    if isinstance(end, Gene):
+        return gene_label(end)
+    return end.name if isinstance(end, Family) else term_label(end)
+
+
+def test_edges_are_drawn_between_the_named_nodes_with_arrows_by_type(with_edges, drawn_edges):
+    """Each caption interaction is a visible edge from the node that names its source to the node that names
+    its target; the target end has the arrow of its type (T-bar for inhibition), hedged ones are dashed,
+    slash chains faint, and the edge's ends sit on the two nodes' borders."""
+    _, networks = drawn_edges
+    types = set()
+    for pathway, network in zip(with_edges, networks):
+        nodes = {n["id"]: n for n in network["nodes"]}
+        edges = sorted(network["edges"], key=lambda e: e["id"])
+        assert len(edges) == len(pathway.interactions), pathway.figure.figid
+        for interaction, edge in zip(pathway.interactions, edges):
+            where = (pathway.figure.figid, edge)
+            assert edge["visible"] and edge["width"] > 0 and edge["interaction"] == interaction.type, where
+            assert nodes[edge["source"]]["label"] == _label(interaction.source), where
+            assert nodes[edge["target"]]["label"] == _label(interaction.target), where
+            assert (edge["arrow"], edge["sourceArrow"]) == (ARROW_SEEN[interaction.type], "none"), where
+            assert edge["line"] == ("dashed" if interaction.hedged else "solid"), where
+            assert (edge["opacity"] < 0.5) == interaction.is_chain, where
+            for point, end in ((edge["start"], edge["source"]), (edge["end"], edge["target"])):
+                box = nodes[end]["node"]
+                assert box["x1"] - 2 <= point["x"] <= box["x2"] + 2, where
+                assert box["y1"] - 2 <= point["y"] <= box["y2"] + 2, where
+            types.add(interaction.type)
+    assert {"activation", "inhibition", "binding", "expression", "chain"} <= types
+
+
+def test_suspect_genes_have_an_orange_border(drawn_edges):
+    """A gene with suspect-mention flags is drawn with an orange border, genes of another organism too (their
+    dashed border, NODE_BORDER_STROKE, is one cytoscape-cx2js 0.6.6 does not draw: it has no such property)."""
+    docs, networks = drawn_edges
+    suspects = 0
+    for doc, network in zip(docs, networks):
+        attrs = {}
+        for fragment in doc:
+            for a in fragment.get("nodeAttributes", []):
+                attrs.setdefault(a["po"], {})[a["n"]] = a["v"]
+        for node in network["nodes"]:
+            flagged = "suspect" in attrs[node["id"]]
+            assert (node["border"] == "rgb(230,81,0)") == flagged, node
+            assert flagged or "flag" not in attrs[node["id"]], node
+            assert node["borderStyle"] == "solid", node
+            suspects += flagged
+    assert suspects >= 20

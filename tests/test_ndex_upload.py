@@ -86,7 +86,7 @@ def test_seeds_upload_and_load_without_error_or_warning(server, outdir, seed_pat
 
 def test_ndex_converts_our_cx1_to_the_style_of_our_cx2(server, outdir, seed_pathways):
     """NDEx derives CX2 from an uploaded CX1 (what Cytoscape Web and the v3 API serve): every style mapping
-    survives the conversion and the family names are placed as in our own .cx2."""
+    survives the conversion, the family names are placed and the edges drawn as in our own .cx2."""
     assert upload(str(outdir / "cx"), "--server", server.url) == 0
     for figid, uuid in manifest(outdir / "cx").items():
         converted = server.networks[uuid]["cx2"]
@@ -99,6 +99,13 @@ def test_ndex_converts_our_cx1_to_the_style_of_our_cx2(server, outdir, seed_path
         assert positions == {b["id"]: b["v"]["NODE_LABEL_POSITION"] for b in aspect(ours, "nodeBypasses")
                              if "NODE_LABEL_POSITION" in b["v"]}
         assert [n["v"]["name"] for n in aspect(converted, "nodes")] == [n["v"]["name"] for n in aspect(ours, "nodes")]
+        assert aspect(converted, "nodeBypasses") == aspect(ours, "nodeBypasses")  # sizes, suspect/flag borders
+        # caption interactions: the same edges, attributes typed alike, arrows and dashes mapped alike
+        assert aspect(converted, "edges") == aspect(ours, "edges")
+        ours_style = aspect(ours, "visualProperties")[0]
+        assert style["default"]["edge"] == ours_style["default"]["edge"]
+        assert {p: {k: m["definition"][k] for k in ("attribute", "map")} for p, m in style["edgeMapping"].items()} == {
+            p: {k: m["definition"][k] for k in ("attribute", "map")} for p, m in ours_style["edgeMapping"].items()}
 
 
 @pytest.mark.parametrize("value, dropped", [("N,N,c,0.00,3.00", True), ("N,,N,,c,,0.00,,3.00", False)],

@@ -3,7 +3,8 @@
     python examples/cx/render.py          # rewrites examples/cx/<figid>.png from examples/cx/<figid>.cx
 
 Needs ``bash .ci/install-node-tools`` (cytoscape-cx2js and cytoscape from npm, into .node-tools/) and
-Debian's ``chromium``. ``tests/test_cx_render.py`` uses :func:`label_boxes` to check where labels land.
+Debian's ``chromium``. ``tests/test_cx_render.py`` uses :func:`drawn` to check where labels land and how
+edges are drawn.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ function draw(cx, container) {
 }
 """
 
-# Report every node's box and its label's box (model coordinates) once cytoscape.js has drawn them.
+# Report every node's box, its label's box and border, and every edge's ends and style (model coordinates)
+# once cytoscape.js has drawn them.
 _MEASURE = """
 const networks = JSON.parse(document.getElementById('cx').textContent);
 const report = [];
@@ -49,10 +51,19 @@ for (const cx of networks) {
 }
 setTimeout(() => {
   const box = b => ({x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2});
-  const out = report.map(cy => cy.nodes().map(n => ({
-    id: Number(n.id()), label: n.style('label'),
-    node: box(n.boundingBox({includeLabels: false, includeOverlays: false})),
-    text: box(n.boundingBox({includeNodes: false, includeLabels: true, includeOverlays: false}))})));
+  const out = report.map(cy => ({
+    nodes: cy.nodes().map(n => ({
+      id: Number(n.id()), label: n.style('label'), border: n.style('border-color'),
+      borderStyle: n.style('border-style'),
+      node: box(n.boundingBox({includeLabels: false, includeOverlays: false})),
+      text: box(n.boundingBox({includeNodes: false, includeLabels: true, includeOverlays: false}))})),
+    edges: cy.edges().map(e => ({
+      id: Number(e.id().slice(1)), source: Number(e.source().id()), target: Number(e.target().id()),
+      interaction: e.data('interaction'), visible: e.visible(), arrow: e.style('target-arrow-shape'),
+      sourceArrow: e.style('source-arrow-shape'), line: e.style('line-style'),
+      opacity: Number(e.style('opacity')), width: parseFloat(e.style('width')),
+      start: e.sourceEndpoint(), end: e.targetEndpoint(),
+      box: box(e.boundingBox({includeLabels: false, includeOverlays: false}))}))}));
   document.getElementById('out').textContent = JSON.stringify(out);
 }, 200);
 """
@@ -104,8 +115,10 @@ def _run(page: str, *options: str, scale: int = 1) -> str:
     return result.stdout
 
 
-def label_boxes(networks: list[Any]) -> list[list[dict[str, Any]]]:
-    """For each CX1 document, every node as drawn: {id, label, node: box, text: box}; boxes are x1/y1/x2/y2."""
+def drawn(networks: list[Any]) -> list[dict[str, list[dict[str, Any]]]]:
+    """For each CX1 document, what cytoscape.js drew: ``nodes`` ({id, label, border, borderStyle, node: box,
+    text: box}) and ``edges`` ({id, source, target, interaction, visible, arrow, sourceArrow, line, opacity,
+    width, start, end: points, box}); boxes are x1/y1/x2/y2."""
     dom = _run(_page(networks, _MEASURE, ""), "--dump-dom")
     start, end = dom.find('<pre id="out">'), dom.find("</pre>")
     text = dom[start + len('<pre id="out">'):end]
@@ -116,8 +129,8 @@ def label_boxes(networks: list[Any]) -> list[list[dict[str, Any]]]:
 
 def picture(cx: list[Any], png: Path) -> None:
     """A PNG of one CX1 network at its own size, as NDEx's viewer draws it."""
-    nodes = label_boxes([cx])[0]
-    boxes = [b for n in nodes for b in (n["node"], n["text"])]
+    network = drawn([cx])[0]
+    boxes = [b for n in network["nodes"] for b in (n["node"], n["text"])] + [e["box"] for e in network["edges"]]
     width = max(b["x2"] for b in boxes) - min(b["x1"] for b in boxes) + 2 * PADDING
     height = max(b["y2"] for b in boxes) - min(b["y1"] for b in boxes) + 2 * PADDING
     size = f"width:{round(width)}px;height:{round(height)}px"

@@ -16,8 +16,10 @@
   (``represents`` = ``ncbigene:<id>``, ``alias`` = the organism's own
   nomenclature id ``hgnc:``/``mgi:``/``rgd:``, for human genes also
   ``hgnc.symbol:`` and ``uniprot:`` ids; ``taxon`` = NCBI Taxonomy id,
-  ``organism``; ``flag`` = why a curator should check a gene of another
-  organism than the figure's, drawn with a dashed border), family boxes
+  ``organism``; ``suspect`` / ``suspectReason`` = the codes and readable
+  reasons of ``exporters.suspects.gene_flags``, drawn with an orange border;
+  ``flag`` = why a curator should check a gene of another organism than the
+  figure's, also drawn dashed), family boxes
   (``type`` = ``proteinfamily`` with a ``member`` list of ``hgnc.symbol:``
   ids) drawn around their member genes, chemicals (``smallmolecule``,
   ``represents`` ``chebi:`` else ``mesh:``) and diseases (``disease``,
@@ -25,9 +27,16 @@
   ``chebiName`` / ``doidName``.
   A gene the figure names both on its own and inside a family is two nodes,
   one per place it is drawn, sharing the same ``represents``; search finds
-  both. No edges: PFOCR reads names off a figure, not interactions;
+  both;
+- one edge per draft interaction read from the caption (``Pathway.interactions``):
+  ``interaction`` = its type (CX1 ``i``), ``directed``, ``hedged``,
+  ``evidence`` (every caption sentence that states it), ``citation`` (the
+  paper: ``doi:``, ``pmc:``), ``source`` = ``caption`` and ``provenance``
+  (says it is unreviewed), between the nodes it names: a gene's own node, else
+  its node in the first family that has it; a family's box; a chemical;
 - ``cartesianLayout`` (CX2: node x/y) in node order and a style (colour and
-  shape per ``type``, labels, box sizes) so the network opens as drawn.
+  shape per ``type``, labels, box sizes; target arrow per ``interaction``,
+  dashed when ``hedged``) so the network opens as drawn.
 
 Documents are assembled as plain lists and dicts and dumped with ``json``: one
 aspect fragment per line, keys in a fixed order, so output is byte-stable.
@@ -50,11 +59,13 @@ except ImportError:  # optional speed-up; the reference validator alone gives th
     jsonschema_rs = None
 
 from .. import identifiers
+from ..interactions import PROVENANCE, QUALITY, SOURCE, Interaction
 from ..layout import GROUP_LABEL, GROUP_PAD, Box, gene_label, layout_pathway, term_label
 from ..model import Figure
 from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
+from ..suspects import Flag, gene_flags
 from .cx_rules import NUMBER_VERIFICATION, cx1_problems, cx2_problems, escape_mapping_value
 
 RIGHTS = "Waiver-No rights reserved (CC0)"
@@ -62,6 +73,8 @@ AUTHOR = "Pathway Figure OCR (PFOCR), https://pfocr.wikipathways.org"
 RIGHTS_HOLDER = "WikiPathways"
 METHODS = ("Genes, chemicals and diseases read off a published pathway figure by optical character recognition "
            "and lexicon matching (Pathway Figure OCR, https://doi.org/10.1186/s13059-020-02181-2).")
+EDGE_METHODS = (f"Edges are draft interactions {PROVENANCE} ({QUALITY}); each names the sentences that state it "
+                "(evidence) and the paper (citation).")
 
 # One data type per attribute name, for every network this module writes.
 NETWORK_TYPES = {
@@ -75,7 +88,11 @@ NETWORK_TYPES = {
 }
 NODE_TYPES = {"name": "string", "represents": "string", "type": "string", "alias": "list_of_string",
               "member": "list_of_string", "word": "list_of_string", "taxon": "string", "organism": "string",
-              "flag": "string", "meshName": "string", "chebiName": "string", "doidName": "string"}
+              "flag": "string", "suspect": "list_of_string", "suspectReason": "list_of_string",
+              "meshName": "string", "chebiName": "string", "doidName": "string"}
+# Edge attributes after CX1's "i" (CX2's "interaction"), in this order.
+EDGE_TYPES = {"directed": "boolean", "hedged": "boolean", "evidence": "list_of_string", "citation": "list_of_string",
+              "source": "string", "provenance": "string"}
 
 # Style: (fill colour, border colour, Cytoscape shape, CX2 shape) per node type.
 PALETTE = {
@@ -91,6 +108,21 @@ FAMILY_OPACITY = 0.35
 # (ndex-object-model CXToCX2VisualPropertyConverter: NODE_BORDER_STROKE LONG_DASH -> NODE_BORDER_STYLE dashed).
 FLAG_BORDER = ("LONG_DASH", "dashed")
 FLAG_BORDER_WIDTH = 2.5
+# A gene with suspect-mention flags: its border colour (a bypass over the type mapping).
+SUSPECT_BORDER = "#E65100"
+EDGE_COLOUR = "#555555"
+EDGE_WIDTH = 2.0
+# Target arrow per interaction type: (CX1 / Cytoscape name, CX2 name as NDEx converts it,
+# ndex-object-model CXToCX2VisualPropertyConverter.arrowShapeCvtr). An increase of the target is an
+# arrow, a decrease a T-bar, binding none (undirected), regulation of unknown sign a diamond.
+ARROWS = {
+    "activation": ("DELTA", "triangle"), "expression": ("DELTA", "triangle"),
+    "phosphorylation": ("DELTA", "triangle"), "translocation": ("DELTA", "triangle"),
+    "conversion": ("DELTA", "triangle"), "inhibition": ("T", "tee"), "degradation": ("T", "tee"),
+    "regulation": ("DIAMOND", "diamond"), "binding": ("NONE", "none"), "chain": ("DELTA", "triangle"),
+}
+HEDGED_LINE = ("EQUAL_DASH", "dashed")  # CX1 EDGE_LINE_TYPE, CX2 EDGE_LINE_STYLE (edgeLineTypeCvtr)
+CHAIN_TRANSPARENCY = 110  # of 255: a slash chain ("IL-6/JAK/STAT3 pathway") is drawn faint
 # CX2's form of CX1 "C,C,c,0.00,0.00" (ndex-object-model LabelPosition.createFromCX1Value)
 LABEL_CENTRE = {"HORIZONTAL_ALIGN": "center", "VERTICAL_ALIGN": "center", "HORIZONTAL_ANCHOR": "center",
                 "VERTICAL_ANCHOR": "center", "MARGIN_X": 0.0, "MARGIN_Y": 0.0, "JUSTIFICATION": "center"}
@@ -104,15 +136,26 @@ def _num(value: float) -> float | int:
 
 
 class _Node:
-    """One network node: id, name, represents, attributes (in NODE_TYPES order) and its box."""
+    """One network node: id, name, represents, attributes (in NODE_TYPES order), its box and the key
+    interactions name it by (``Interaction.source_key``; None for diseases and unnamed terms)."""
 
-    __slots__ = ("id", "name", "represents", "attrs", "box")
+    __slots__ = ("id", "name", "represents", "attrs", "box", "key")
 
-    def __init__(self, ident: int, name: str, represents: str | None, attrs: dict[str, Any], box: Box) -> None:
-        self.id, self.name, self.represents, self.attrs, self.box = ident, name, represents, attrs, box
+    def __init__(self, ident: int, name: str, represents: str | None, attrs: dict[str, Any], box: Box,
+                 key: str | None) -> None:
+        self.id, self.name, self.represents, self.attrs, self.box, self.key = ident, name, represents, attrs, box, key
 
 
-def _gene_attrs(gene: Gene) -> dict[str, Any]:
+class _Edge:
+    """One network edge: id, source and target node ids, interaction type, attributes (EDGE_TYPES order)."""
+
+    __slots__ = ("id", "source", "target", "interaction", "attrs")
+
+    def __init__(self, ident: int, source: int, target: int, interaction: str, attrs: dict[str, Any]) -> None:
+        self.id, self.source, self.target, self.interaction, self.attrs = ident, source, target, interaction, attrs
+
+
+def _gene_attrs(gene: Gene, flags: tuple[Flag, ...]) -> dict[str, Any]:
     x = gene.xref
     alias = [identifiers.curie(x.nomenclature, x.nomenclature_id)] if x.nomenclature else []
     if x.is_human and x.status != "unknown":  # other organisms' symbols are not HGNC symbols
@@ -129,6 +172,9 @@ def _gene_attrs(gene: Gene) -> dict[str, Any]:
         attrs["organism"] = x.organism
     if gene.flag:
         attrs["flag"] = gene.flag
+    if flags:
+        attrs["suspect"] = [f.code for f in flags]
+        attrs["suspectReason"] = [f.reason for f in flags]
     return attrs
 
 
@@ -154,7 +200,8 @@ def _term_node(ident: int, term: Term, kind: str, box: Box) -> _Node:
         attrs["meshName"] = term.mesh_name
     if term.ontology in ("chebi", "doid") and term.ontology_id and term.ontology_name:
         attrs[f"{term.ontology}Name"] = term.ontology_name
-    return _Node(ident, term_label(term), represents, attrs, box)
+    key = identifiers.curie("mesh", term.mesh_id) if kind == "smallmolecule" and term.mesh_id else None
+    return _Node(ident, term_label(term), represents, attrs, box, key)
 
 
 @shared_per_pathway
@@ -162,10 +209,13 @@ def network_nodes(pathway: Pathway) -> list[_Node]:
     """Every node of the figure's network, in layout order: singles, each family then its members,
     chemicals, diseases."""
     layout = layout_pathway(pathway)
+    flags = gene_flags(pathway)
     nodes: list[_Node] = []
 
     def gene(g: Gene, box: Box) -> None:
-        nodes.append(_Node(len(nodes), gene_label(g), identifiers.curie("ncbigene", g.entrez), _gene_attrs(g), box))
+        represents = identifiers.curie("ncbigene", g.entrez)
+        nodes.append(_Node(len(nodes), gene_label(g), represents, _gene_attrs(g, flags.get(g.entrez, ())), box,
+                           represents))
 
     for g, box in zip(pathway.singles, layout.singles):
         gene(g, box)
@@ -174,7 +224,7 @@ def network_nodes(pathway: Pathway) -> list[_Node]:
                  "member": [_member(m) for m in family.members],
                  "word": list(family.words)}
         represents = identifiers.curie("fplx", family.fplx_id) if family.fplx_id else None
-        nodes.append(_Node(len(nodes), family.name, represents, attrs, box))
+        nodes.append(_Node(len(nodes), family.name, represents, attrs, box, f"fplx:{family.name}"))
         for g, member_box in zip(family.members, member_boxes):
             gene(g, member_box)
     for term, box in zip(pathway.chemicals, layout.chemicals):
@@ -182,6 +232,38 @@ def network_nodes(pathway: Pathway) -> list[_Node]:
     for term, box in zip(pathway.diseases, layout.diseases):
         nodes.append(_term_node(len(nodes), term, "disease", box))
     return nodes
+
+
+@shared_per_pathway
+def network_edges(pathway: Pathway) -> list[_Edge]:
+    """One edge per draft interaction, between the first node each end names: a gene's own node comes
+    before its family-member nodes, so a gene named only inside families connects to its first family's."""
+    node_of: dict[str, int] = {}
+    for node in network_nodes(pathway):
+        if node.key is not None:
+            node_of.setdefault(node.key, node.id)
+    citation = _citation(pathway.figure)
+    return [_Edge(i, node_of[x.source_key], node_of[x.target_key], x.type, _edge_attrs(x, citation))
+            for i, x in enumerate(pathway.interactions)]
+
+
+def _citation(fig: Figure) -> list[str]:
+    """The paper as NDEx's ``citation`` attribute names one: its DOI and its PMC id, as CURIEs."""
+    doi = (fig.doi or "").strip()
+    return ([identifiers.curie("doi", doi)] if doi else []) + (
+        [identifiers.curie("pmc", fig.pmcid)] if fig.pmcid else [])
+
+
+def _edge_attrs(interaction: Interaction, citation: list[str]) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "directed": interaction.directed,
+        "hedged": interaction.hedged,
+        "evidence": list(dict.fromkeys(s.sentence_text for s in interaction.statements)),
+    }
+    if citation:
+        attrs["citation"] = citation
+    attrs.update(source=SOURCE, provenance=PROVENANCE)
+    return attrs
 
 
 @lru_cache(maxsize=1)
@@ -226,7 +308,7 @@ def network_attributes(pathway: Pathway) -> dict[str, Any]:
         "rights": RIGHTS,
         "author": AUTHOR,
         "rightsHolder": RIGHTS_HOLDER,
-        "methods": METHODS,
+        "methods": f"{METHODS} {EDGE_METHODS}" if pathway.interactions else METHODS,
         "disease": diseases,
         "pfocrId": fig.figid,
         "pmcId": fig.pmcid,
@@ -346,9 +428,9 @@ class _CxBase(Exporter):
 
     def document(self, pathway: Pathway) -> list[dict[str, Any]]:
         """The CX document of one figure."""
-        return self.assemble(network_nodes(pathway), network_attributes(pathway))
+        return self.assemble(network_nodes(pathway), network_edges(pathway), network_attributes(pathway))
 
-    def assemble(self, nodes: list[_Node], attributes: dict[str, Any]) -> list[dict[str, Any]]:
+    def assemble(self, nodes: list[_Node], edges: list[_Edge], attributes: dict[str, Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
 
 
@@ -357,14 +439,15 @@ class Cx1Exporter(_CxBase):
 
     name = "cx"
     suffix = ".cx"
-    description = "NDEx CX (version 1) network: genes, families, chemicals, diseases, layout and style"
+    description = ("NDEx CX (version 1) network: genes, families, chemicals, diseases, caption interactions, "
+                   "layout and style")
     schema_file = "cx1-ndex.schema.json"
     label = "cx"
 
     def problems(self, doc: Any) -> tuple[list[str], list[str]]:
         return cx1_problems(doc)
 
-    def assemble(self, nodes: list[_Node], attributes: dict[str, Any]) -> list[dict[str, Any]]:
+    def assemble(self, nodes: list[_Node], edges: list[_Edge], attributes: dict[str, Any]) -> list[dict[str, Any]]:
         net_attrs = []
         for key, value in attributes.items():
             element: dict[str, Any] = {"n": key, "v": value}
@@ -377,31 +460,47 @@ class Cx1Exporter(_CxBase):
             if node.represents:
                 element["r"] = node.represents
             cx_nodes.append(element)
-            for key, value in node.attrs.items():
-                attr: dict[str, Any] = {"po": node.id, "n": key, "v": value}
-                if NODE_TYPES[key] != "string":
-                    attr["d"] = NODE_TYPES[key]
-                node_attrs.append(attr)
+            node_attrs += _cx1_attributes(node.id, node.attrs, NODE_TYPES)
             layout.append({"node": node.id, "x": _num(node.box.x), "y": _num(node.box.y)})
+        cx_edges, edge_attrs = [], []
+        for edge in edges:
+            cx_edges.append({"@id": edge.id, "s": edge.source, "t": edge.target, "i": edge.interaction})
+            edge_attrs += _cx1_attributes(edge.id, edge.attrs, EDGE_TYPES)
         style = _cx1_style(nodes)
-        aspects = [("networkAttributes", net_attrs), ("nodes", cx_nodes), ("nodeAttributes", node_attrs),
+        aspects = [("networkAttributes", net_attrs), ("nodes", cx_nodes), ("edges", cx_edges),
+                   ("nodeAttributes", node_attrs), ("edgeAttributes", edge_attrs),
                    ("cartesianLayout", layout), ("cyVisualProperties", style)]
         aspects = [(name, elements) for name, elements in aspects if elements or name == "nodes"]
+        last_ids = {"nodes": nodes[-1].id if nodes else None, "edges": edges[-1].id if edges else None}
         metadata = []
         for name, elements in aspects:
             meta: dict[str, Any] = {"name": name, "version": "1.0", "elementCount": len(elements),
                                     "consistencyGroup": 1}
-            if name == "nodes" and elements:
-                meta["idCounter"] = nodes[-1].id
+            if last_ids.get(name) is not None:
+                meta["idCounter"] = last_ids[name]
             metadata.append(meta)
         return [{"numberVerification": [{"longNumber": NUMBER_VERIFICATION}]}, {"metaData": metadata},
                 *({name: elements} for name, elements in aspects),
                 {"status": [{"error": "", "success": True}]}]
 
 
-def _cx1_discrete(column: str, pairs: list[tuple[str, str]]) -> str:
+def _cx1_attributes(owner: int, attrs: dict[str, Any], types: dict[str, str]) -> list[dict[str, Any]]:
+    """CX1 attribute elements of one node or edge; booleans as the strings "true"/"false", as the CX1
+    spec and NDEx write them (cytoscape-cx2js reads a JSON boolean as null)."""
+    elements = []
+    for key, value in attrs.items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        element: dict[str, Any] = {"po": owner, "n": key, "v": value}
+        if types[key] != "string":
+            element["d"] = types[key]
+        elements.append(element)
+    return elements
+
+
+def _cx1_discrete(column: str, pairs: list[tuple[str, str]], column_type: str = "string") -> str:
     """Cytoscape's DISCRETE mapping definition string, commas in keys and values doubled (NDEx parses it so)."""
-    parts = [f"COL={escape_mapping_value(column)},T=string"]
+    parts = [f"COL={escape_mapping_value(column)},T={column_type}"]
     for i, (key, value) in enumerate(pairs):
         parts.append(f"K={i}={escape_mapping_value(key)},V={i}={escape_mapping_value(value)}")
     return ",".join(parts)
@@ -415,6 +514,8 @@ def _cx1_style(nodes: list[_Node]) -> list[dict[str, Any]]:
         properties = {}
         if (width, height) != DEFAULT_SIZE:
             properties.update(NODE_WIDTH=str(width), NODE_HEIGHT=str(height))
+        if "suspect" in node.attrs:
+            properties["NODE_BORDER_PAINT"] = SUSPECT_BORDER
         if "flag" in node.attrs:
             properties.update(NODE_BORDER_STROKE=FLAG_BORDER[0], NODE_BORDER_WIDTH=str(FLAG_BORDER_WIDTH))
         offset = _name_offset(node)
@@ -445,12 +546,26 @@ def _cx1_defaults() -> tuple[dict[str, Any], ...]:
                               "definition": _cx1_discrete("type", [("proteinfamily", str(round(255 * FAMILY_OPACITY)))])},
         "NODE_TOOLTIP": {"type": "PASSTHROUGH", "definition": "COL=represents,T=string"},
     }
+    # arrowColorMatchesEdge: line and arrows take EDGE_UNSELECTED_PAINT (Cytoscape, cytoscape-cx2js and NDEx's
+    # CX2VPHolder all read the lock so)
+    edge_defaults = {
+        "EDGE_UNSELECTED_PAINT": EDGE_COLOUR, "EDGE_WIDTH": str(EDGE_WIDTH), "EDGE_LINE_TYPE": "SOLID",
+        "EDGE_SOURCE_ARROW_SHAPE": "NONE", "EDGE_TARGET_ARROW_SHAPE": "NONE", "EDGE_TRANSPARENCY": "255",
+    }
+    edge_mappings = {
+        "EDGE_TARGET_ARROW_SHAPE": {"type": "DISCRETE",
+                                    "definition": _cx1_discrete("interaction", [(t, a[0]) for t, a in ARROWS.items()])},
+        "EDGE_LINE_TYPE": {"type": "DISCRETE",
+                           "definition": _cx1_discrete("hedged", [("true", HEDGED_LINE[0])], "boolean")},
+        "EDGE_TRANSPARENCY": {"type": "DISCRETE",
+                              "definition": _cx1_discrete("interaction", [("chain", str(CHAIN_TRANSPARENCY))])},
+    }
     return (
         {"properties_of": "network", "properties": {"NETWORK_BACKGROUND_PAINT": "#FFFFFF"}},
         {"properties_of": "nodes:default", "properties": node_defaults,
          "dependencies": {"nodeSizeLocked": "false", "nodeCustomGraphicsSizeSync": "true"}, "mappings": mappings},
-        {"properties_of": "edges:default",
-         "properties": {"EDGE_STROKE_UNSELECTED_PAINT": "#888888", "EDGE_WIDTH": "1.5"}},
+        {"properties_of": "edges:default", "properties": edge_defaults,
+         "dependencies": {"arrowColorMatchesEdge": "true"}, "mappings": edge_mappings},
     )
 
 
@@ -459,14 +574,14 @@ class Cx2Exporter(_CxBase):
 
     name = "cx2"
     suffix = ".cx2"
-    description = "NDEx CX2 network: genes, families, chemicals, diseases, layout and style"
+    description = "NDEx CX2 network: genes, families, chemicals, diseases, caption interactions, layout and style"
     schema_file = "cx2.schema.json"
     label = "cx2"
 
     def problems(self, doc: Any) -> tuple[list[str], list[str]]:
         return cx2_problems(doc)
 
-    def assemble(self, nodes: list[_Node], net_attrs: dict[str, Any]) -> list[dict[str, Any]]:
+    def assemble(self, nodes: list[_Node], edges: list[_Edge], net_attrs: dict[str, Any]) -> list[dict[str, Any]]:
         cx_nodes = []
         for node in nodes:
             values: dict[str, Any] = {"name": node.name}
@@ -474,9 +589,12 @@ class Cx2Exporter(_CxBase):
                 values["represents"] = node.represents
             values.update(node.attrs)
             cx_nodes.append({"id": node.id, "x": _num(node.box.x), "y": _num(node.box.y), "v": values})
-        declarations = {
+        cx_edges = [{"id": e.id, "s": e.source, "t": e.target, "v": {"interaction": e.interaction, **e.attrs}}
+                    for e in edges]
+        declarations = {  # nodes and edges in full: the style maps "type", "interaction" and "hedged" always
             "networkAttributes": {k: {"d": NETWORK_TYPES[k]} for k in net_attrs},
-            "nodes": {k: {"d": d} for k, d in NODE_TYPES.items()},  # the style maps "type" even with no nodes
+            "nodes": {k: {"d": d} for k, d in NODE_TYPES.items()},
+            "edges": {"interaction": {"d": "string"}, **{k: {"d": d} for k, d in EDGE_TYPES.items()}},
         }
         bypasses = []
         for node in nodes:
@@ -484,6 +602,8 @@ class Cx2Exporter(_CxBase):
             properties: dict[str, Any] = {}
             if (width, height) != DEFAULT_SIZE:
                 properties.update(NODE_WIDTH=width, NODE_HEIGHT=height)
+            if "suspect" in node.attrs:
+                properties["NODE_BORDER_COLOR"] = SUSPECT_BORDER
             if "flag" in node.attrs:
                 properties.update(NODE_BORDER_STYLE=FLAG_BORDER[1], NODE_BORDER_WIDTH=FLAG_BORDER_WIDTH)
             offset = _name_offset(node)
@@ -493,7 +613,7 @@ class Cx2Exporter(_CxBase):
                 bypasses.append({"id": node.id, "v": properties})
         aspects: list[tuple[str, list[dict[str, Any]]]] = [
             ("attributeDeclarations", [declarations]), ("networkAttributes", [net_attrs]), ("nodes", cx_nodes),
-            ("visualProperties", [_cx2_style()]), ("nodeBypasses", bypasses),
+            ("edges", cx_edges), ("visualProperties", [_cx2_style()]), ("nodeBypasses", bypasses),
             ("visualEditorProperties", [{"properties": {"nodeSizeLocked": False, "arrowColorMatchesEdge": True,
                                                          "nodeCustomGraphicsSizeSync": True}}]),
         ]
@@ -504,14 +624,16 @@ class Cx2Exporter(_CxBase):
                 {"status": [{"error": "", "success": True}]}]
 
 
-def _cx2_discrete(vp_values: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {"type": "DISCRETE", "definition": {"attribute": "type", "type": "string",
+def _cx2_discrete(vp_values: list[tuple[Any, Any]], attribute: str = "type",
+                  attribute_type: str = "string") -> dict[str, Any]:
+    return {"type": "DISCRETE", "definition": {"attribute": attribute, "type": attribute_type,
                                                "map": [{"v": v, "vp": vp} for v, vp in vp_values]}}
 
 
 @lru_cache(maxsize=1)
 def _cx2_style() -> dict[str, Any]:
-    """visualProperties: defaults plus mappings by node type, each with definition.type (built once, shared)."""
+    """visualProperties: defaults plus mappings by node type and interaction, each with definition.type
+    (built once, shared); values as NDEx converts the CX1 style."""
     types = list(PALETTE)
     return {
         "default": {
@@ -521,7 +643,9 @@ def _cx2_style() -> dict[str, Any]:
                      "NODE_HEIGHT": DEFAULT_SIZE[1], "NODE_LABEL_FONT_SIZE": FONT_SIZE,
                      "NODE_LABEL_COLOR": "#000000", "NODE_BACKGROUND_OPACITY": 1.0,
                      "NODE_LABEL_POSITION": LABEL_CENTRE},
-            "edge": {"EDGE_LINE_COLOR": "#888888", "EDGE_WIDTH": 1.5},
+            "edge": {"EDGE_LINE_COLOR": EDGE_COLOUR, "EDGE_SOURCE_ARROW_COLOR": EDGE_COLOUR,
+                     "EDGE_TARGET_ARROW_COLOR": EDGE_COLOUR, "EDGE_WIDTH": EDGE_WIDTH, "EDGE_LINE_STYLE": "solid",
+                     "EDGE_SOURCE_ARROW_SHAPE": "none", "EDGE_TARGET_ARROW_SHAPE": "none", "EDGE_OPACITY": 1.0},
         },
         "nodeMapping": {
             "NODE_LABEL": {"type": "PASSTHROUGH", "definition": {"attribute": "name", "type": "string"}},
@@ -530,5 +654,9 @@ def _cx2_style() -> dict[str, Any]:
             "NODE_SHAPE": _cx2_discrete([(t, PALETTE[t][3]) for t in types]),
             "NODE_BACKGROUND_OPACITY": _cx2_discrete([("proteinfamily", FAMILY_OPACITY)]),
         },
-        "edgeMapping": {},
+        "edgeMapping": {
+            "EDGE_TARGET_ARROW_SHAPE": _cx2_discrete([(t, a[1]) for t, a in ARROWS.items()], "interaction"),
+            "EDGE_LINE_STYLE": _cx2_discrete([(True, HEDGED_LINE[1])], "hedged", "boolean"),
+            "EDGE_OPACITY": _cx2_discrete([("chain", CHAIN_TRANSPARENCY / 255)], "interaction"),
+        },
     }
