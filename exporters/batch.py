@@ -8,8 +8,9 @@ and collects errors. One bad record never stops the batch; an output that
 cannot be written (a full or read-only disk) does, at once, and a stopped batch
 leaves the corpus-level files of the previous run as they were.
 
-Workers ignore Ctrl-C and die with the parent (the parent ends them on Ctrl-C or
-SIGTERM; on Linux the kernel does when the parent is killed outright).
+Workers ignore Ctrl-C and die with the parent (the parent stops them on Ctrl-C or
+SIGTERM, once their running chunk is done; on Linux the kernel kills them when the
+parent is killed outright).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,32 +221,30 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
     ahead = list(itertools.islice(chunks, jobs))
     if not ahead:
         return
+    # concurrent.futures, not multiprocessing.Pool: a Pool waits forever for the task of a worker that was
+    # killed, and can hang in its own clean-up on the locks that worker held.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(min(jobs, len(ahead)), _start_worker,
-                                                  (os.getpid(), *setup)) as pool:
-        workers = multiprocessing.active_children()  # the pool's processes: none ends before the pool
-        pending: deque = deque()
+    executor = ProcessPoolExecutor(min(jobs, len(ahead)), multiprocessing.get_context(method), _start_worker,
+                                   (os.getpid(), *setup))
+    try:
+        pending: deque[Future] = deque()
         for chunk in itertools.chain(ahead, chunks):
-            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            pending.append(executor.submit(_process_chunk, chunk))
             if len(pending) >= jobs * WINDOW:
-                yield from _wait(pending.popleft(), workers)
+                yield from _wait(pending.popleft())
         while pending:
-            yield from _wait(pending.popleft(), workers)
+            yield from _wait(pending.popleft())
+    finally:  # a stopped batch: queued chunks are dropped, running ones end before their temp files are removed
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _wait(task: Any, workers: list[multiprocessing.Process]) -> list[Result]:
-    """A task's results; WorkerDied when a worker ends meanwhile (its task would never complete)."""
-    while True:
-        try:
-            return task.get(timeout=0.2)
-        except multiprocessing.TimeoutError:
-            for worker in workers:
-                if worker.exitcode is not None:
-                    code = worker.exitcode
-                    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
-                    hint = " (as the out-of-memory killer does)" if code == -signal.SIGKILL else ""
-                    raise WorkerDied(f"worker process {worker.pid} {how}{hint}; the figures it was "
-                                     "converting are lost")
+def _wait(task: Future) -> list[Result]:
+    """A task's results; WorkerDied when a worker ended before it could deliver them."""
+    try:
+        return task.result()
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died (killed, for instance by the out-of-memory killer); the figures "
+                         "it was converting are lost") from None
 
 
 def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, formats: list[str],

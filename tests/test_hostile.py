@@ -237,8 +237,8 @@ def test_a_killed_worker_stops_the_run_with_one_line_instead_of_hanging(tmp_path
     os.kill(worker, signal.SIGKILL)  # what the out-of-memory killer does
     _, err = proc.communicate(timeout=TIMEOUT)  # its task would never complete: no hang
     assert proc.returncode == 1
-    assert lines(err) == [f"pfocr-export: error: worker process {worker} was killed by SIGKILL (as the out-of-memory "
-                          "killer does); the figures it was converting are lost; stopped, the corpus-level files of "
+    assert lines(err) == ["pfocr-export: error: a worker process died (killed, for instance by the out-of-memory "
+                          "killer); the figures it was converting are lost; stopped, the corpus-level files of "
                           "the previous run are kept"]
     assert group_gone(proc.pid) and temp_files(out) == [] and corpus_files(out) == before
 
