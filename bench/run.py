@@ -73,33 +73,34 @@ def step_ndex2(corpus: str, version: str, out: str) -> None:
 
     build = _ndex2_cx1 if version == "cx" else _ndex2_cx2
     ours = cx.Cx1Exporter() if version == "cx" else cx.Cx2Exporter()
-    build([], {})  # import ndex2 (pandas, networkx) before the clock starts
+    build([], [], {})  # import ndex2 (pandas, networkx) before the clock starts
     started = time.perf_counter()
     library = mine = 0.0
     for figure in iter_bulk(corpus):
         if isinstance(figure, RecordError):
             continue
         pathway = make_pathway(figure)
-        nodes, attributes = cx.network_nodes(pathway), cx.network_attributes(pathway)
+        nodes, edges = cx.network_nodes(pathway), cx.network_edges(pathway)
+        attributes = cx.network_attributes(pathway)
         t0 = time.perf_counter()
-        data = json.dumps(build(nodes, attributes)).encode()
+        data = json.dumps(build(nodes, edges, attributes)).encode()
         t1 = time.perf_counter()
         Path(out, f"{figure.figid}.{version}").write_bytes(data)
         t2 = time.perf_counter()
-        cx._dump(ours.assemble(nodes, attributes))
+        cx._dump(ours.assemble(nodes, edges, attributes))
         mine += time.perf_counter() - t2
         library += t1 - t0
     print(f"timed={time.perf_counter() - started - mine:.3f}", file=sys.stderr)
     print(f"library={library:.3f} ours={mine:.3f}", file=sys.stderr)
 
 
-def _ndex2_cx1(nodes: list, attributes: dict) -> list:
+def _ndex2_cx1(nodes: list, edges: list, attributes: dict) -> list:
     import contextlib
     import io
 
     from ndex2.nice_cx_network import NiceCXNetwork
 
-    from exporters.formats.cx import NETWORK_TYPES, NODE_TYPES, _cx1_style
+    from exporters.formats.cx import EDGE_TYPES, NETWORK_TYPES, NODE_TYPES, _cx1_style
 
     net = NiceCXNetwork()
     for key, value in attributes.items():
@@ -110,13 +111,17 @@ def _ndex2_cx1(nodes: list, attributes: dict) -> list:
         for key, value in node.attrs.items():
             net.set_node_attribute(ident, key, value, type=None if NODE_TYPES[key] == "string" else NODE_TYPES[key])
         layout.append({"node": ident, "x": node.box.x, "y": node.box.y})
+    for edge in edges:
+        ident = net.create_edge(edge_source=edge.source, edge_target=edge.target, edge_interaction=edge.interaction)
+        for key, value in edge.attrs.items():
+            net.set_edge_attribute(ident, key, value, type=EDGE_TYPES[key])
     net.set_opaque_aspect("cartesianLayout", layout)
     net.set_opaque_aspect("cyVisualProperties", _cx1_style(nodes))
     with contextlib.redirect_stdout(io.StringIO()):  # to_cx() prints "Generating CX"
         return net.to_cx()
 
 
-def _ndex2_cx2(nodes: list, attributes: dict) -> list:
+def _ndex2_cx2(nodes: list, edges: list, attributes: dict) -> list:
     from ndex2.cx2 import CX2Network
 
     from exporters.formats.cx import _cx2_style
@@ -126,6 +131,9 @@ def _ndex2_cx2(nodes: list, attributes: dict) -> list:
     for node in nodes:
         values = {"name": node.name, **({"represents": node.represents} if node.represents else {}), **node.attrs}
         net.add_node(node_id=node.id, attributes=values, x=node.box.x, y=node.box.y)
+    for edge in edges:
+        net.add_edge(edge_id=edge.id, source=edge.source, target=edge.target,
+                     attributes={"interaction": edge.interaction, **edge.attrs})
     net.set_visual_properties(_cx2_style())
     return net.to_cx2()
 
