@@ -151,10 +151,12 @@ def layout_pathway(pathway: Pathway) -> Layout:
                    for ws, f in zip(member_w, pathway.families)]
     chem_w = [node_width(term_label(t)) for t in pathway.chemicals]
     dis_w = [node_width(term_label(t)) for t in pathway.diseases]
-    sizes = {"singles": [(w, NODE_HEIGHT) for w in single_w], "families": group_sizes,
-             "chemicals": [(w, NODE_HEIGHT) for w in chem_w]}
-    parts = _flow([(a, b, i.directed) for (a, b), i in zip(interaction_ends(pathway), pathway.interactions)],
-                  lambda slot: sizes[slot[0]][slot[1]]) if pathway.interactions else []
+    parts: list[_Part] = []
+    if pathway.interactions:
+        sizes = {"singles": [(w, NODE_HEIGHT) for w in single_w], "families": group_sizes,
+                 "chemicals": [(w, NODE_HEIGHT) for w in chem_w]}
+        parts = _flow([(a, b, i.directed) for (a, b), i in zip(interaction_ends(pathway), pathway.interactions)],
+                      lambda slot: sizes[slot[0]][slot[1]])
 
     area = sum((w + GAP) * (NODE_HEIGHT + GAP) for w in single_w + chem_w + dis_w)
     area += sum((w + GAP) * (h + GAP) for w, h in group_sizes)
@@ -242,8 +244,12 @@ def _members(frame: Box, widths: Sequence[float]) -> tuple[Box, ...]:
     inner_w = cols * cell + (cols - 1) * GAP
     left = frame.left + (frame.width - inner_w) / 2
     first = frame.top + GROUP_PAD + GROUP_LABEL
-    return tuple(Box(left + col * (cell + GAP) + cell / 2, first + row * (NODE_HEIGHT + GAP) + NODE_HEIGHT / 2,
-                     w, NODE_HEIGHT) for (row, col), w in ((divmod(i, cols), w) for i, w in enumerate(widths)))
+    boxes = []
+    for i, w in enumerate(widths):
+        row, col = divmod(i, cols)
+        boxes.append(Box(left + col * (cell + GAP) + cell / 2,
+                         first + row * (NODE_HEIGHT + GAP) + NODE_HEIGHT / 2, w, NODE_HEIGHT))
+    return tuple(boxes)
 
 
 # --------------------------------------------------------------------------- the connected part
@@ -267,8 +273,11 @@ def _flow(edges: Sequence[tuple[Slot, Slot, bool]], size: Callable[[Slot], tuple
         if a == b:
             continue
         u, v = nodes.setdefault(a, len(nodes)), nodes.setdefault(b, len(nodes))
-        if (v, u) in links and not directed:
-            continue
+        if (v, u) in links:  # one undirected link per pair, none beside a directed one
+            if not directed:
+                continue
+            if not links[(v, u)]:
+                del links[(v, u)]
         links[(u, v)] = links.get((u, v), False) or directed
     root = list(range(len(nodes)))
 
@@ -392,18 +401,18 @@ def _layers(n: int, directed: list[tuple[int, int]], undirected: list[tuple[int,
                 state[v] = 2
                 finished.append(v)
                 stack.pop()
-    rank = {v: i for i, v in enumerate(reversed(finished))}
-    order = sorted(range(n), key=rank.__getitem__)
-    layer = _longest_paths(order, [(u, v) if rank[u] < rank[v] else (v, u) for u, v in directed], n)
+    rank = [0] * n
+    for i, v in enumerate(reversed(finished)):
+        rank[v] = i
+    dag = [(u, v) if rank[u] < rank[v] else (v, u) for u, v in directed]
+    layer = _longest_paths(sorted(range(n), key=rank.__getitem__), dag, n)
     if undirected:
         key = [(layer[v], v) for v in range(n)]
-        dag = [(u, v) if key[u] < key[v] else (v, u) for u, v in _downward(
-            [(u, v, True) for u, v in directed], layer)]
         dag += [(u, v) if key[u] < key[v] else (v, u) for u, v in undirected]
         layer = _longest_paths(sorted(range(n), key=key.__getitem__), dag, n)
     succ: list[list[int]] = [[] for _ in range(n)]
     pred: list[list[int]] = [[] for _ in range(n)]
-    for u, v in _downward([(u, v, True) for u, v in directed + undirected], layer):
+    for u, v in dag:
         succ[u].append(v)
         pred[v].append(u)
     moved = True
@@ -430,8 +439,8 @@ def _longest_paths(order: list[int], dag: list[tuple[int, int]], n: int) -> list
 
 
 def _downward(links: Sequence[tuple[int, int, bool]], layer: list[int]) -> list[tuple[int, int]]:
-    """Each link as (upper end, lower end)."""
-    return [(u, v) if layer[u] < layer[v] else (v, u) for u, v, _ in links if layer[u] != layer[v]]
+    """Each link as (upper end, lower end): its ends are always in different layers."""
+    return [(u, v) if layer[u] < layer[v] else (v, u) for u, v, _ in links]
 
 
 def _order(rows: list[list[int]], up: list[list[int]], down: list[list[int]]) -> list[list[int]]:
