@@ -253,6 +253,7 @@ class _Lexicon:
         self._spellings: dict[str, set[str]] = {}
         add = self._add
         hgnc = _hgnc()
+        meant_otherwise: set[tuple[str, str]] = set()  # (name key, gene key) the caption spells out as another thing
         for mention in _usable_genes(figure):
             word = _plain_word(mention.label)
             if mention.source in _FAMILY_ROWS:
@@ -271,12 +272,16 @@ class _Lexicon:
             self.entities.setdefault(key, _Entity(key, "gene", symbol))
             own = mention.source in _OWN_SYMBOL_ROWS
             for name in sorted({word, mention.symbol} - {""}):
-                if own or not human or _alias_fits(name, symbol):
+                if not own and human and _symbol_named_apart(figure.caption, name, symbol):
+                    meant_otherwise.update((variant, key) for variant in _variants(name)[0])
+                elif own or not human or _alias_fits(name, symbol):
                     add(name, key, 0 if own else 1)
             add(mention.hgnc_symbol, key, 0)
             if entry:
                 for name, rank in _hgnc_names(mention.entrez):
                     add(name, key, rank)
+        for nkey, key in meant_otherwise:  # no other name of the gene brings the word back
+            self._candidates.get(nkey, {}).pop(key, None)
         resolver = default_resolver()
         for term in figure.chemicals:
             found = resolver.mesh(term.mesh) if term.mesh else None
@@ -412,6 +417,37 @@ def _chemical_word(nkey: str, written: str, official: bool) -> bool:
         return True
     ids = suspects.mesh_chemical_terms().get(written, ())
     return any(i.startswith("D") for i in ids) if official else bool(ids)
+
+
+def _symbol_named_apart(caption: str, name: str, symbol: str) -> bool:
+    """Whether the caption names the gene by its approved symbol and uses the record's synonym for something
+    else, most often a complex or family the gene is one member of ("STAT1 and STAT2 ... form a complex with
+    IRF9, termed ISGF3": ISGF3, an alias of STAT1, is the complex). Not when a sentence equates the two
+    ("RALDH1, RALDH2 and RALDH3 ... (i.e. ALDH1A1, ALDH1A2 and ALDH1A3, respectively)", "p53 (TP53)")."""
+    nkey = name_key(name)
+    if not nkey or nkey == name_key(symbol):
+        return False
+    symbol_rx, name_rx = _whole_word(symbol), _whole_word(name)
+    if not symbol_rx.search(caption):
+        return False
+    for a in name_rx.finditer(caption):
+        for b in symbol_rx.finditer(caption):
+            start, end = min(a.start(), b.start()), max(a.end(), b.end())
+            between = caption[min(a.end(), b.end()):max(a.start(), b.start())]
+            if _PARENTHESIS.fullmatch(between) or end - start <= 150 and (
+                    _EQUATING.search(between) or "respectively" in caption[start:end + 20]):
+                return False
+    return True
+
+
+_PARENTHESIS = re.compile(r"\s*[(\[]\s*")  # "p53 (TP53)"
+_EQUATING = re.compile(r"\bi\.\s?e\.|also (?:known as|called|named)|\baka\b|=")
+
+
+@lru_cache(maxsize=65536)
+def _whole_word(word: str) -> re.Pattern:
+    """A word on its own, not part of a longer word or of a hyphenated name ("JUN" is not in "c-JUN")."""
+    return re.compile(rf"(?<![^\W_]|[-‐–]){re.escape(word)}(?![^\W_]|[-‐–][^\W_])", re.IGNORECASE)
 
 
 def _usable_genes(figure: Figure) -> Iterable:

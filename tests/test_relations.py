@@ -156,6 +156,20 @@ def test_an_ordinary_word_on_the_record_names_nothing():
     assert extract(figure("STAT3 and Met activate SLTM and STAT3.", genes=genes)) == []
 
 
+def test_a_synonym_the_caption_uses_next_to_the_genes_own_symbol_names_something_else():
+    # ISGF3 is an HGNC alias of STAT1; a caption that also names STAT1 uses ISGF3 for the complex
+    genes = [gene("ISGF3", "6772", "ISGF-3", "hgnc_alias_symbol"), gene("STAT1", "6772"), gene("STAT2", "6773"),
+             gene("MX1", "4599")]
+    caption = "STAT1 and STAT2 form a complex with IRF9, termed ISGF3. ISGF3 induces expression of MX1."
+    assert ("ncbigene:6772", "ncbigene:4599", "expression") not in {
+        (r.source, r.target, r.type) for r in extract(figure(caption, genes=genes))}
+    # without STAT1 in the caption, or where the caption equates the two names, the synonym is the gene
+    for caption in ("ISGF3 induces expression of MX1.", "ISGF3 (STAT1) induces expression of MX1.",
+                    "ISGF3, also known as STAT1, induces expression of MX1."):
+        assert ("ncbigene:6772", "ncbigene:4599", "expression") in {
+            (r.source, r.target, r.type) for r in extract(figure(caption, genes=genes))}
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
