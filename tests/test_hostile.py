@@ -154,6 +154,8 @@ def test_check_gives_every_bad_file_one_line_and_goes_on(tmp_path):
     assert f"{tmp_path / 'deep.json'}: invalid json: nested too deeply to check" in errors
     assert f"{tmp_path / 'latin1.json'}: invalid json: not UTF-8 (byte 15)" in errors
     assert f"{tmp_path / 'huge_int.json'}: invalid json: a number with more than 4,300 digits" in errors
+    assert f"{tmp_path / 'int_ent_text.gpml'}: invalid gpml: a DOCTYPE or entity declaration (byte 22) is " \
+           "refused: GPML needs none" in errors
     assert proc.stdout == f"{good}: valid json\n"  # the last file was still checked
 
 

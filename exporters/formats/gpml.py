@@ -41,6 +41,7 @@ from ..pathway import Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
 from ..suspects import Flag, gene_flags
+from ..xmlguard import declaration_offset
 from ..xrefs import UNKNOWN, RENAMED
 
 NS_2013A = "http://pathvisio.org/GPML/2013a"
@@ -603,6 +604,9 @@ def _schema(namespace: str) -> etree.XMLSchema:
 
 
 def _parse(data: bytes) -> etree._Element:
+    offset = declaration_offset(data)
+    if offset is not None:  # GPML has none; entities can expand without bound
+        raise ValueError(f"a DOCTYPE or entity declaration (byte {offset}) is refused: GPML needs none")
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
@@ -629,7 +633,7 @@ def problems(data: bytes) -> list[str]:
     namespace = etree.QName(root).namespace
     schema = _schema(namespace)
     if not schema.validate(root):
-        return [f"line {e.line}: {re.sub(r'{[^}]*}', '', e.message)}" for e in schema.error_log][:5]
+        return [f"line {e.line}: {re.sub(r'{[^}]*}', '', e.message)}" for e in schema.error_log]
     ours = root.get("Data-Source" if namespace == NS_2013A else "source") == SOURCE
     found = _refs_2013a(root, ours) if namespace == NS_2013A else _refs_2021(root)
     if ours:
@@ -907,6 +911,9 @@ def render_svg(data: bytes) -> bytes:
 
 class _GpmlExporter(Exporter):
     suffix = ".gpml"
+    option_help = {"preview": "also write <figid>.svg, our own drawing of the file, and <figid>.png when cairosvg "
+                              "is installed (--preview)"}
+    companion_suffixes = (".svg", ".png")
     _write = staticmethod(_write_2013a)
 
     def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
@@ -917,7 +924,7 @@ class _GpmlExporter(Exporter):
         found = problems(data)
         if found:
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            raise ExportError(f"{label}: {self.name}: {found[0]}{more}")
+            raise ExportError(f"{label}: {self.name}: {found[0]}{more}", found)
 
     def companions(self, pathway: Pathway, data: bytes) -> Iterator[tuple[str, bytes]]:
         """With the ``preview`` option: an SVG picture of the file, and a PNG when cairosvg imports."""
