@@ -428,7 +428,7 @@ def _symbol_named_apart(caption: str, name: str, symbol: str) -> bool:
     if not nkey or nkey == name_key(symbol):
         return False
     symbol_rx, name_rx = _whole_word(symbol), _whole_word(name)
-    if not symbol_rx.search(caption):
+    if not symbol_rx.search(caption) or not name_rx.search(caption):
         return False
     for a in name_rx.finditer(caption):
         for b in symbol_rx.finditer(caption):

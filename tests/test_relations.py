@@ -165,7 +165,7 @@ def test_a_synonym_the_caption_uses_next_to_the_genes_own_symbol_names_something
         (r.source, r.target, r.type) for r in extract(figure(caption, genes=genes))}
     # without STAT1 in the caption, or where the caption equates the two names, the synonym is the gene
     for caption in ("ISGF3 induces expression of MX1.", "ISGF3 (STAT1) induces expression of MX1.",
-                    "ISGF3, also known as STAT1, induces expression of MX1."):
+                    "ISGF3 induces expression of MX1 (i.e. STAT1 does)."):
         assert ("ncbigene:6772", "ncbigene:4599", "expression") in {
             (r.source, r.target, r.type) for r in extract(figure(caption, genes=genes))}
 
