@@ -527,7 +527,8 @@ _VERBS = {
 }
 # Verbs that state no relation but are verbs: they end a subject and govern infinitives
 _PLAIN_VERBS = """form act serve play use signal translocate move exert occur require participate exhibit affect
-    allow enable permit force help show appear seem tend localize recognize recognise target relocate""".split()
+    allow enable permit force help show appear seem tend localize recognize recognise target relocate
+    acetylate deacetylate methylate demethylate sumoylate glycosylate palmitoylate dephosphorylate""".split()
 _OBJECT_CONTROL = frozenset("""activate stimulate induce recruit cause promote trigger drive allow enable permit
     force help use require lead""".split())
 _CONVERT = frozenset("""convert transform oxidize oxidise metabolize metabolise hydrolyze hydrolyse dehydrate

@@ -170,6 +170,15 @@ def test_a_synonym_the_caption_uses_next_to_the_genes_own_symbol_names_something
             (r.source, r.target, r.type) for r in extract(figure(caption, genes=genes))}
 
 
+def test_a_modification_verb_without_a_type_is_a_verb_not_a_gap():
+    genes = [gene("SIRT1", "23411"), gene("p-Tau", "4137", "tau", "hgnc_alias_symbol"), gene("STAT3", "6774")]
+    # "phosphorylated" is the state of tau, not a second verb of SIRT1; "deacetylates and activates" both verbs
+    assert extract(figure("SIRT1 deacetylates phosphorylated tau.", genes=genes)) == []
+    assert [(r.source, r.target, r.type) for r in extract(figure("SIRT1 deacetylates and activates STAT3.",
+                                                                 genes=genes))] == [
+        ("ncbigene:23411", "ncbigene:6774", "activation")]
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
