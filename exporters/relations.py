@@ -425,7 +425,7 @@ def _symbol_named_apart(caption: str, name: str, symbol: str) -> bool:
     IRF9, termed ISGF3": ISGF3, an alias of STAT1, is the complex). Not when a sentence equates the two
     ("RALDH1, RALDH2 and RALDH3 ... (i.e. ALDH1A1, ALDH1A2 and ALDH1A3, respectively)", "p53 (TP53)")."""
     nkey = name_key(name)
-    if not nkey or nkey == name_key(symbol):
+    if not nkey or nkey == name_key(symbol) or symbol.casefold() not in caption.casefold():
         return False
     symbol_rx, name_rx = _whole_word(symbol), _whole_word(name)
     if not symbol_rx.search(caption) or not name_rx.search(caption):
@@ -528,7 +528,7 @@ _VERBS = {
 # Verbs that state no relation but are verbs: they end a subject and govern infinitives
 _PLAIN_VERBS = """form act serve play use signal translocate move exert occur require participate exhibit affect
     allow enable permit force help show appear seem tend localize recognize recognise target relocate
-    acetylate deacetylate methylate demethylate sumoylate glycosylate palmitoylate dephosphorylate""".split()
+    acetylate deacetylate methylate demethylate sumoylate glycosylate palmitoylate""".split()
 _OBJECT_CONTROL = frozenset("""activate stimulate induce recruit cause promote trigger drive allow enable permit
     force help use require lead""".split())
 _CONVERT = frozenset("""convert transform oxidize oxidise metabolize metabolise hydrolyze hydrolyse dehydrate
