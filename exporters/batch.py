@@ -35,7 +35,7 @@ from typing import Any
 from .model import Figure
 from .assembly import Assembly
 from .pathway import GeneReport
-from .records import RecordError, one_line, read_record
+from .records import RecordError, fallback_title, one_line, read_record
 from .registry import Exporter, ExportError, available, create
 from .writing import AtomicFile, claim_output, discard, remove_temps, write_temp
 
@@ -74,6 +74,10 @@ class Result:
     record_error: str | None = None
     write_error: str | None = None  # the output could not be written: the batch stops
     report: GeneReport | None = None
+    gene_ids: frozenset[str] = frozenset()  # the figure's distinct NCBI Gene ids
+    unselected: bool = False  # not one of the figids asked for: nothing made
+    untitled: bool = False  # the input gives the figure no title (nor its paper)
+    organism_source: str | None = None  # the rule that decided the figure's organism (None: nothing names one)
 
 
 @dataclass
@@ -87,6 +91,11 @@ class Summary:
     internal_errors: int = 0
     files: Counter = field(default_factory=Counter)
     genes: Counter = field(default_factory=Counter)  # resolved, renamed, unknown, flagged, dropped
+    distinct_genes: set[str] = field(default_factory=set)  # NCBI Gene ids over all figures
+    unselected: int = 0  # records read but not among the figids asked for
+    not_found: list[str] = field(default_factory=list)  # figids asked for that no input has
+    untitled: int = 0  # figures the input gives no title (titled "Untitled PFOCR figure <figid>")
+    organism_sources: Counter = field(default_factory=Counter)  # rule that decided the organism -> figures
     organisms: Counter = field(default_factory=Counter)  # (taxon, organism name) -> genes, summed over figures
     seconds: float = 0.0
     stopped: bool = False  # --strict stopped at a failure
@@ -112,10 +121,10 @@ def usable_cores() -> int:
 
 
 def _init_worker(formats: list[str], options: dict[str, Any], out_dir: Path | None, tag: str,
-                 assembly: Assembly = Assembly()) -> None:
+                 assembly: Assembly = Assembly(), select: frozenset[str] | None = None) -> None:
     _exporters.clear()
     _exporters.update({name: create(name, **options) for name in formats})
-    _target.update(out_dir=out_dir, tag=tag, assembly=assembly)
+    _target.update(out_dir=out_dir, tag=tag, assembly=assembly, select=select)
 
 
 def _start_worker(parent: int, *setup: Any) -> None:
@@ -140,8 +149,13 @@ def _process(item: Path | Figure | RecordError) -> Result:
         figure = read_record(item) if isinstance(item, Path) else item
     except RecordError as exc:
         return Result(source, record_error=str(exc))
+    select = _target.get("select")
+    if select is not None and figure.figid not in select:
+        return Result(source, figure.figid, unselected=True)
     pathway = _target.get("assembly", Assembly()).pathway(figure)
-    result = Result(source, figure.figid, report=pathway.report)
+    result = Result(source, figure.figid, report=pathway.report, gene_ids=frozenset(g.entrez for g in pathway.genes),
+                    untitled=figure.title == fallback_title("", "", figure.figid),
+                    organism_source=pathway.organism_source)
     for name, exporter in _exporters.items():
         try:
             data = exporter.to_bytes(pathway)
@@ -198,12 +212,12 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[str, Any], jobs: int,
-             out_dir: Path | None, tag: str, assembly: Assembly) -> Iterator[Result]:
+             out_dir: Path | None, tag: str, assembly: Assembly, select: frozenset[str] | None) -> Iterator[Result]:
     """Results in input order; at most WINDOW tasks per worker in flight.
 
     Workers: at most jobs, one per usable core, one per chunk left after the first.
     """
-    setup = (formats, options, out_dir, tag, assembly)
+    setup = (formats, options, out_dir, tag, assembly, select)
     jobs = min(jobs, usable_cores())
     if jobs <= 1:
         _init_worker(*setup)
@@ -249,12 +263,14 @@ def _wait(task: Future) -> list[Result]:
 
 def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, formats: list[str],
         options: dict[str, Any] | None = None, jobs: int = 1, strict: bool = False,
-        assembly: Assembly = Assembly(),
+        assembly: Assembly = Assembly(), select: frozenset[str] | None = None,
         on_error: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
         on_progress: Callable[[int], None] = lambda n: None) -> Summary:
     """Convert every item to every format under out_dir (or only validate when formats is empty).
 
-    ``assembly`` holds the pathway choices every format shares (tier, organism, interactions).
+    ``assembly`` holds the pathway choices every format shares (tier, organism, interactions);
+    ``select``, when given, the figids to convert (the other records are read and left out).
+    ``on_progress`` gets the number of inputs done.
     """
     options = options or {}
     summary = Summary()
@@ -282,10 +298,14 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     out_dir.mkdir(parents=True, exist_ok=True)
                 summary.stale_temps = stack.enter_context(claim_output(out_dir, available()))
             results = stack.enter_context(closing(_results(items, formats, options, jobs, out_dir, tag,
-                                                                  assembly)))
-            for result in results:
+                                                                  assembly, select)))
+            for done, result in enumerate(results, 1):
                 if result.write_error is not None:
                     raise OutputError(result.write_error)
+                if result.unselected:
+                    summary.unselected += 1
+                    on_progress(done)
+                    continue
                 summary.read += 1
                 if result.record_error is None and result.figid in seen:
                     result.record_error = (f"{result.source}: figid: {result.figid!r} is also the figid of "
@@ -304,8 +324,8 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                         summary.internal_errors += 1
                         on_error(line)
                     summary.converted += 1
-                    _count_genes(summary, result.report)
-                on_progress(summary.read)
+                    _count_genes(summary, result)
+                on_progress(done)
                 if strict and not summary.ok:
                     summary.stopped = True
                     break
@@ -319,6 +339,8 @@ def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, form
                     handle.commit()
                 summary.files[name] += 1
             finished = True
+            if select is not None:
+                summary.not_found = sorted(select - seen.keys())
     except BatchError as exc:
         summary.error = exc
     finally:
@@ -341,7 +363,12 @@ def _writing(where: Path) -> Iterator[None]:
         raise OutputError(_cannot_write(exc, where)) from None
 
 
-def _count_genes(summary: Summary, report: GeneReport | None) -> None:
+def _count_genes(summary: Summary, result: Result) -> None:
+    """Add a converted figure's genes, and what its input lacks, to the totals."""
+    summary.untitled += result.untitled
+    summary.organism_sources[result.organism_source] += 1
+    summary.distinct_genes.update(result.gene_ids)
+    report = result.report
     if report is not None:
         summary.genes.update(resolved=report.resolved, renamed=len(report.renamed), unknown=len(report.unknown),
                              flagged=report.flagged, dropped=report.dropped)

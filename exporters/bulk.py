@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,12 +103,30 @@ def discover(folder: str | os.PathLike[str]) -> tuple[Path, list[Path], Path | N
     return genes[0], figures, (chemicals[0] if chemicals else None)
 
 
+@dataclass
+class BulkFigures:
+    """The figures of indexed bulk tables: ``len()`` says how many, iterating reads them one at a time."""
+
+    genes: _Table
+    figure_tables: list[_Table]
+    chemicals: _Table | None
+    figids: list[str]  # as the gene table spells them, in its order
+
+    def __len__(self) -> int:
+        return len(self.figids)
+
+    def __iter__(self) -> Iterator[Figure | RecordError]:
+        return _figures(self.figids, self.genes, self.figure_tables, self.chemicals)
+
+
 def iter_bulk(source: str | os.PathLike[str], figures: Iterable[str | os.PathLike[str]] | None = None,
-              chemicals: str | os.PathLike[str] | None = None) -> Iterator[Figure | RecordError]:
+              chemicals: str | os.PathLike[str] | None = None,
+              select: Collection[str] | None = None) -> BulkFigures:
     """Figures of a bulk release, in gene-table order; a bad figure yields a RecordError.
 
     ``source`` is a folder (tables found by name, see :func:`discover`) or the gene
-    table itself; ``figures`` and ``chemicals`` add or override the other tables.
+    table itself; ``figures`` and ``chemicals`` add or override the other tables;
+    ``select``, when given, keeps only those figids (image suffix of the table's figid dropped).
     The tables are indexed before this returns: a missing or unreadable table raises RecordError here.
     """
     source = Path(source)
@@ -123,14 +141,15 @@ def iter_bulk(source: str | os.PathLike[str], figures: Iterable[str | os.PathLik
     gene_table = _Table.index(gene_path, GENE_COLUMNS)
     figure_tables = [_Table.index(p) for p in figure_paths]
     chemical_table = _Table.index(chemical_path) if chemical_path else None
-    return _figures(gene_table, figure_tables, chemical_table)
+    figids = [f for f in gene_table.runs if select is None or IMAGE_SUFFIX.sub("", f) in select]
+    return BulkFigures(gene_table, figure_tables, chemical_table, figids)
 
 
-def _figures(gene_table: _Table, figure_tables: list[_Table], chemical_table: _Table | None
+def _figures(figids: list[str], gene_table: _Table, figure_tables: list[_Table], chemical_table: _Table | None
              ) -> Iterator[Figure | RecordError]:
     handles = {t.path: open_regular(t.path) for t in [gene_table, *figure_tables, *filter(None, [chemical_table])]}
     try:
-        for figid in gene_table.runs:
+        for figid in figids:
             try:
                 yield _figure(figid, gene_table, figure_tables, chemical_table, handles)
             except RecordError as exc:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import json
 import os
+import shutil
 import signal
+import stat
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +25,9 @@ from . import __version__, registry
 from .assembly import Assembly
 from .batch import Summary, run, usable_cores
 from .bulk import iter_bulk
-from .model import Figure
 from .pathway import make_pathway
-from .records import InputError, RecordError, find_records, one_line, read_record, read_regular
+from .records import (RECORD_SUFFIXES, InputError, RecordError, find_records, one_line, read_record,
+                      read_regular)
 from .resources import seeds_dir
 from .suspects import DEFAULT_TIER, FLAG_PRECISION, FLAGS, TIERS, Suspect, review, tier_options
 from .writing import write_atomic
@@ -34,6 +37,9 @@ COMMAND_MODULES = ("exporters.triplestore", "exporters.ndex_upload", "exporters.
 
 USAGE_ERROR = 2
 MAX_CHECK_BYTES = 2 * 1024 ** 3  # a file `check` reads whole
+MAX_FIGIDS_BYTES = 64 * 1024 ** 2  # a --figids file
+FLAG_OPTIONS = {"preview": "--preview", "base_uri": "--base-uri", "wp_view": "--wp-view"}  # options with a flag
+FORMAT_OPTIONS = "{format options}"  # where convert --help lists the installed formats' options
 
 
 class UsageError(Exception):
@@ -107,9 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help as written; FORMAT_OPTIONS in it becomes the installed formats' options (loaded only for help)."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and FORMAT_OPTIONS in text:
+            text = text.replace(FORMAT_OPTIONS, "\n".join(f"  {line}" for line in _option_lines()))
+        super().add_text(text)
+
+
 def _command(sub: Any, name: str, summary: str, description: str, examples: str) -> argparse.ArgumentParser:
     return sub.add_parser(name, help=summary, description=description, epilog=f"examples:\n{examples}",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+                          formatter_class=_Help)
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +137,11 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--figure-table", action="append", metavar="TSV",
                         help="with --bulk: a figure table (titles, captions, organisms); repeatable")
     parser.add_argument("--chemical-table", metavar="TSV", help="with --bulk: a chemical table")
+    parser.add_argument("--figid", action="append", default=[], metavar="FIGID",
+                        help="only this figure (repeatable), from record folders and --bulk alike; "
+                             "a figid no input has is reported and the exit code is 1")
+    parser.add_argument("--figids", type=Path, metavar="FILE",
+                        help="only the figures listed in FILE, one figid per line ('#' starts a comment)")
     parser.add_argument("--strict", action="store_true", help="stop at the first failure")
     parser.add_argument("-j", "--jobs", type=_positive, default=usable_cores(),
                         help="worker processes, at most one per core (default: all cores, %(default)s here)")
@@ -148,13 +168,24 @@ def _add_convert(sub: Any) -> None:
         "  pfocr-export convert -o out                       # the bundled seeds, every format\n"
         "  pfocr-export convert my_figures/ -o out -f gpml   # GPML 2013a for PathVisio/WikiPathways\n"
         "  pfocr-export convert -o out -f gpml --preview     # plus an SVG/PNG picture of each\n"
-        "  pfocr-export convert --bulk pfocr-corpus/ -o out -f ntriples,cx -j 2",
+        "  pfocr-export convert -o out -f gpml --figid PMC4493903__nihms699976f1   # one figure\n"
+        "  pfocr-export convert -o out -f gpml,json --clean  # first remove what earlier runs wrote there\n"
+        "  pfocr-export convert -o out -f gmt -O min_size=3  # a format's option\n"
+        "  pfocr-export convert --bulk pfocr-corpus/ -o out -f ntriples,cx -j 2\n"
+        "\n"
+        "format options (a flag, or -O KEY=VALUE for the chosen formats that take KEY; see 'pfocr-export formats'):\n"
+        f"{FORMAT_OPTIONS}\n"
+        "\n"
+        "An existing output folder: files are replaced figure by figure; the summary counts the files in the\n"
+        "chosen format folders that this run did not write (older figures, old previews), and --clean\n"
+        "removes those first (only files with the format's suffixes, only in OUT/<format>/).",
     )
     _add_inputs(p)
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="output folder")
     p.add_argument("-f", "--formats", default="all",
                    help="comma-separated formats (see 'pfocr-export formats'); default: all installed")
-    p.add_argument("--preview", action="store_true", help="also write a picture next to each file (GPML)")
+    p.add_argument("--preview", action="store_true",
+                   help="also write a picture next to each file (gpml, gpml2021: SVG, and PNG with cairosvg)")
     p.add_argument("--only-figure-organism", action="store_true",
                    help="leave out genes the record places in another organism than the figure's (v2023 "
                         "multi-organism records; by default they are kept and flagged for curators)")
@@ -174,7 +205,11 @@ def _add_convert(sub: Any) -> None:
     p.add_argument("--wp-view", action="store_true",
                    help="RDF outputs also carry a WikiPathways-vocabulary view (wp:, dcterms:)")
     p.add_argument("-O", "--option", action="append", default=[], metavar="KEY=VALUE",
-                   help="an exporter option, passed to every selected format; repeatable")
+                   help="a format's option (listed below), for every chosen format that takes it; repeatable; "
+                        "a KEY no chosen format takes is a usage error")
+    p.add_argument("--clean", action="store_true",
+                   help="before writing, remove the files earlier runs left in the chosen format folders "
+                        "(OUT/<format>/ files with that format's suffixes; nothing else)")
     p.set_defaults(handler=_convert)
 
 
@@ -226,8 +261,11 @@ def _add_check(sub: Any) -> None:
 
 # --- handlers ---------------------------------------------------------------------------------
 
-def _items(args: argparse.Namespace) -> tuple[list[Any], int | None]:
-    """The inputs to process and their count (None when only known while reading)."""
+def _items(args: argparse.Namespace, select: frozenset[str] | None) -> tuple[Iterable[Any], int]:
+    """The inputs to process (record files, then bulk figures) and how many there are.
+
+    Input with nothing to read (an empty folder, a gene table without rows) is a usage error, for every command.
+    """
     items: list[Any] = []
     if args.inputs or not args.bulk:
         paths = [Path(p) for p in (args.inputs or [seeds_dir()])]
@@ -235,22 +273,45 @@ def _items(args: argparse.Namespace) -> tuple[list[Any], int | None]:
         if missing:
             raise UsageError(f"no such file or folder: {', '.join(missing)}")
         items.extend(find_records(paths))
-    if args.bulk:
-        if not Path(args.bulk).exists():
-            raise UsageError(f"no such file or folder: {args.bulk}")
+        if not items:
+            raise UsageError(f"no record files ({' '.join(RECORD_SUFFIXES)}) in {', '.join(map(str, paths))}")
+    if not args.bulk:
+        return items, len(items)
+    if not Path(args.bulk).exists():
+        raise UsageError(f"no such file or folder: {args.bulk}")
+    try:
+        figures = iter_bulk(args.bulk, figures=args.figure_table, chemicals=args.chemical_table, select=select)
+    except RecordError as exc:  # a table that is missing or cannot be read: nothing can be converted
+        raise UsageError(str(exc)) from None
+    if not figures.genes.runs:
+        raise UsageError(f"--bulk {args.bulk}: the gene table {figures.genes.path} has no figures")
+    return itertools.chain(items, figures), len(items) + len(figures)
+
+
+def _selection(args: argparse.Namespace) -> frozenset[str] | None:
+    """The figids of --figid and --figids, or None when neither is given (every figure)."""
+    if not args.figid and args.figids is None:
+        return None
+    figids = [f.strip() for f in args.figid]
+    if args.figids is not None:
         try:
-            figures = iter_bulk(args.bulk, figures=args.figure_table, chemicals=args.chemical_table)
-        except RecordError as exc:  # a table that is missing or cannot be read: nothing can be converted
-            raise UsageError(str(exc)) from None
-        return _chain(items, figures), None
-    if not items:
-        raise UsageError("no record files (.md .txt .yaml .yml) found in the inputs")
-    return items, len(items)
+            text = read_regular(args.figids, MAX_FIGIDS_BYTES).decode("utf-8-sig")
+        except (InputError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--figids {args.figids}: {exc}") from None
+        figids += [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    selected = frozenset(f for f in figids if f)
+    if not selected:
+        raise UsageError("--figid/--figids: no figid given")
+    return selected
 
 
-def _chain(first: list[Any], rest: Iterator[Figure | RecordError]) -> Iterator[Any]:
-    yield from first
-    yield from rest
+def _report_not_found(not_found: Iterable[str]) -> int:
+    """One line per figid asked for that no input has; how many."""
+    count = 0
+    for figid in sorted(not_found):
+        print(one_line(f"pfocr-export: figid {figid!r}: in no input"), file=sys.stderr)
+        count += 1
+    return count
 
 
 def _formats_arg(value: str) -> list[str]:
@@ -263,32 +324,137 @@ def _formats_arg(value: str) -> list[str]:
     return names
 
 
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {"preview": args.preview, "base_uri": args.base_uri, "wp_view": args.wp_view}
+def _load(name: str) -> type[registry.Exporter]:
+    try:
+        return registry.load(name)
+    except Exception as exc:  # a broken third-party plugin
+        raise UsageError(f"format {name} cannot be loaded: {type(exc).__name__}: {exc}") from None
+
+
+def _options(args: argparse.Namespace, classes: dict[str, type[registry.Exporter]]) -> dict[str, Any]:
+    """The options of the flags and of -O; a KEY no chosen format takes is a UsageError naming theirs."""
+    options: dict[str, Any] = {key: getattr(args, key) for key in FLAG_OPTIONS}
     for pair in args.option:
         key, sep, value = pair.partition("=")
+        key = key.strip()
         if not sep or not key:
-            raise UsageError(f"--option takes KEY=VALUE, got {pair!r}")
-        options[key.strip()] = value
+            raise UsageError(f"-O takes KEY=VALUE, got {pair!r}")
+        if key in FLAG_OPTIONS:
+            raise UsageError(f"-O {key}: set it with {FLAG_OPTIONS[key]}")
+        if not any(key in cls.option_help for cls in classes.values()):
+            takes = "; ".join(f"{name}: {', '.join(_spelled(k) for k in cls.option_help) or 'none'}"
+                              for name, cls in classes.items())
+            raise UsageError(f"-O {key}: no chosen format takes it (options of {takes})")
+        options[key] = value
     return options
+
+
+def _spelled(key: str) -> str:
+    """An option as the command line sets it."""
+    return FLAG_OPTIONS.get(key, f"-O {key}=…")
+
+
+def _option_lines() -> list[str]:
+    """The installed formats' options, one line per option and text: '-O min_size=…  gmt: smallest …'."""
+    takers: dict[tuple[str, str], list[str]] = {}
+    for name in registry.available():
+        try:
+            cls = registry.load(name)
+        except Exception:  # a broken plugin: 'pfocr-export formats' says so
+            continue
+        for key, text in cls.option_help.items():
+            takers.setdefault((key, text), []).append(name)
+    return [f"{_spelled(key):<16} {', '.join(names)}: {text}" for (key, text), names in takers.items()]
+
+
+def _notices(args: argparse.Namespace, classes: dict[str, type[registry.Exporter]],
+             exporters: dict[str, registry.Exporter]) -> list[str]:
+    """Warnings before a run: a flag no chosen format takes, a companion that cannot be made."""
+    notes = []
+    for key, flag in FLAG_OPTIONS.items():
+        if getattr(args, key) and not any(key in cls.option_help for cls in classes.values()):
+            takers = [n for n in registry.available() if key in _load(n).option_help]
+            notes.append(f"{flag} is for {', '.join(takers) or 'no installed format'}, and none of them is "
+                         f"chosen (-f {','.join(classes)}): ignored")
+    for exporter in exporters.values():
+        notes.extend(exporter.notices())
+    return list(dict.fromkeys(notes))
 
 
 def _convert(args: argparse.Namespace) -> int:
     formats = _formats_arg(args.formats)
-    options = _options(args)
-    for name in formats:
+    classes = {name: _load(name) for name in formats}
+    options = _options(args, classes)
+    exporters = {}
+    for name, cls in classes.items():
         try:
-            registry.create(name, **options)
-        except (ValueError, TypeError) as exc:  # an option the format refuses, e.g. a bad --base-uri
-            raise UsageError(f"{name}: {exc}") from None
+            exporters[name] = cls(**options)
+        except (ValueError, TypeError, registry.ExportError) as exc:  # an option it refuses, e.g. a bad --base-uri
+            message = str(exc)
+            raise UsageError(message if message.startswith(f"{name}: ") else f"{name}: {message}") from None
+    select = _selection(args)
     _check_output_folder(args.output, formats)
-    items, total = _items(args)
+    items, total = _items(args, select)
+    for note in _notices(args, classes, exporters):
+        print(one_line(f"pfocr-export: warning: {note}"), file=sys.stderr)
+    earlier = _our_files(args.output, classes)
+    removed = _remove(earlier) if args.clean else 0
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
         summary = run(items, args.output, formats, options, jobs=args.jobs, strict=args.strict,
-                      assembly=_assembly(args),
+                      assembly=_assembly(args), select=select,
                       on_error=progress.error, on_progress=progress.update)
+    stale = Counter() if args.clean else _not_rewritten(earlier)
     print_summary(summary, formats, args.output)
-    return 0 if summary.ok else 1
+    if removed:
+        print(f"--clean removed {removed:,} files of earlier runs first")
+    if stale:
+        print(f"files from earlier runs, not written by this one, left under {args.output}/: "
+              + ", ".join(f"{name} {stale[name]:,}" for name in formats if stale[name])
+              + " (--clean removes them first)")
+    missing = _report_not_found(summary.not_found)
+    return 0 if summary.ok and not missing else 1
+
+
+def _our_files(out: Path, classes: dict[str, type[registry.Exporter]]) -> dict[Path, tuple[str, int, int]]:
+    """The files in the chosen format folders with that format's suffixes: path -> (format, inode, mtime)."""
+    found = {}
+    for name, cls in classes.items():
+        suffixes = (cls.suffix, *cls.companion_suffixes)
+        try:
+            entries = list(os.scandir(out / name))
+        except OSError:  # no such folder yet
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.endswith(suffixes):  # hidden: a run's temp files
+                continue
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode):
+                found[Path(entry.path)] = (name, info.st_ino, info.st_mtime_ns)
+    return found
+
+
+def _remove(files: dict[Path, Any]) -> int:
+    for path in files:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise UsageError(f"--clean: cannot remove {path}: {exc.strerror or exc}") from None
+    return len(files)
+
+
+def _not_rewritten(earlier: dict[Path, tuple[str, int, int]]) -> Counter:
+    """Per format, how many of the earlier files are still the same files (a rewrite is a new inode)."""
+    stale: Counter = Counter()
+    for path, (name, inode, mtime) in earlier.items():
+        try:
+            info = path.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if (info.st_ino, info.st_mtime_ns) == (inode, mtime):
+            stale[name] += 1
+    return stale
 
 
 def _assembly(args: argparse.Namespace) -> Assembly:
@@ -325,22 +491,27 @@ def _read_only(folder: Path) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    items, total = _items(args)
+    select = _selection(args)
+    items, total = _items(args, select)
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        summary = run(items, None, [], jobs=args.jobs, strict=args.strict,
+        summary = run(items, None, [], jobs=args.jobs, strict=args.strict, select=select,
                       on_error=progress.error, on_progress=progress.update)
     print_summary(summary, [], None)
-    return 0 if summary.ok else 1
+    missing = _report_not_found(summary.not_found)
+    return 0 if summary.ok and not missing else 1
 
 
 def _review(args: argparse.Namespace) -> int:
     if args.output is not None and args.output.is_dir():
         raise UsageError(f"-o {args.output}: is a folder; give a file name such as review.tsv")
-    items, total = _items(args)
+    select = _selection(args)
+    items, total = _items(args, select)
     rows: list[Suspect] = []
     figures = failed = 0
+    found: set[str] = set()
     with Progress(total, enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        for item in items:
+        for done, item in enumerate(items, 1):
+            progress.update(done)
             try:
                 figure = read_record(item) if isinstance(item, Path) else item
                 if isinstance(figure, RecordError):
@@ -349,9 +520,11 @@ def _review(args: argparse.Namespace) -> int:
                 progress.error(one_line(str(exc)))
                 failed += 1
                 continue
+            if select is not None and figure.figid not in select:
+                continue
+            found.add(figure.figid)
             figures += 1
             rows.extend(review(make_pathway(figure, interactions=False)))
-            progress.update(figures + failed)
     rows.sort(key=lambda r: -r.error_likelihood)  # stable: figures in input order within a likelihood
     table = _review_table(rows)
     if args.output is None:
@@ -369,7 +542,8 @@ def _review(args: argparse.Namespace) -> int:
         if counts[code]:
             print(f"  {code:<18} {counts[code]:>7,}  {meaning} (in a hand-labelled sample, "
                   f"{FLAG_PRECISION[code]:.0%} were false matches)", file=sys.stderr)
-    return 1 if failed else 0
+    missing = _report_not_found(select - found if select is not None else ())
+    return 1 if failed or missing else 0
 
 
 def _review_table(rows: list[Suspect]) -> str:
@@ -388,10 +562,13 @@ def _formats(args: argparse.Namespace) -> int:
     for name in registry.available():
         try:
             cls = registry.load(name)
-            kind = "one file for all figures" if cls.corpus_level else "one file per figure"
-            print(f"{name:<10} {cls.suffix:<6} {cls.description} ({kind})")
         except Exception as exc:  # a broken third-party plugin is listed, not fatal
             print(f"{name:<10} {'?':<6} cannot be loaded: {type(exc).__name__}: {exc}")
+            continue
+        kind = "one file for all figures" if cls.corpus_level else "one file per figure"
+        print(f"{name:<10} {cls.suffix:<6} {cls.description} ({kind})")
+        for key, text in cls.option_help.items():
+            print(f"{'':<18}{_spelled(key)}: {text}")
     return 0
 
 
@@ -410,46 +587,61 @@ def _check(args: argparse.Namespace) -> int:
             print(one_line(f"{path}: no installed format writes '{path.suffix}' files"), file=sys.stderr)
             status = max(status, USAGE_ERROR)
             continue
-        problem = _check_file(path, exporter)
-        if problem:
+        problems = _check_file(path, exporter)
+        for problem in problems:
             print(one_line(problem), file=sys.stderr)
+        if problems:
             status = max(status, 1)
-        else:
-            print(one_line(f"{path}: valid {exporter.name}"))
     return status
 
 
-def _check_file(path: Path, exporter: registry.Exporter) -> str | None:
-    """Why path is not a valid file of exporter's format ('PATH: invalid FORMAT: reason'), or None when it is."""
-    where = f"{path}: invalid {exporter.name}"
+def _check_file(path: Path, exporter: registry.Exporter) -> list[str]:
+    """Every reason path is not a valid file of exporter's format, a line each ('PATH: invalid FORMAT: reason'),
+    or [] when it is (then 'PATH: valid FORMAT' and the format's warnings are printed)."""
     try:
         data = read_regular(path, MAX_CHECK_BYTES)
     except InputError as exc:
-        return f"{path}: {exc}"
+        return [f"{path}: {exc}"]
+    try:
+        variant = exporter.checked_as(data)
+    except Exception:  # a file the format cannot tell the variant of: the check says why
+        variant = None
+    kind = f"{exporter.name} ({variant})" if variant else exporter.name
+    problems = _problems(path, data, exporter)
+    if problems:
+        return [f"{path}: invalid {kind}: {problem}" for problem in problems]
+    print(one_line(f"{path}: valid {kind}"))
+    return []
+
+
+def _problems(path: Path, data: bytes, exporter: registry.Exporter) -> list[str]:
+    """Everything the format's check finds wrong with data ([] when valid; its warnings are printed)."""
     try:
         notes = getattr(exporter, "check_file", exporter.validate)(data, str(path)) or []  # whole-file checks too
     except registry.ExportError as exc:  # its message starts with the label (here the path), often the format
+        if exc.problems:
+            return exc.problems
         message = str(exc)
         for prefix in (f"{path}: ", f"{exporter.name}: "):
             message = message[len(prefix):] if message.startswith(prefix) else message
-        return f"{where}: {message}"
+        return [message]
     except UnicodeDecodeError as exc:
-        return f"{where}: not UTF-8 (byte {exc.start})"
+        return [f"not UTF-8 (byte {exc.start})"]
     except json.JSONDecodeError as exc:
-        return f"{where}: not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        return [f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
     except RecursionError:
-        return f"{where}: nested too deeply to check"
+        return ["nested too deeply to check"]
     except MemoryError:
-        return f"{where}: too large to check in the memory available"
+        return ["too large to check in the memory available"]
     except Exception as exc:  # the checker met a shape it does not expect: still one line, and the rest go on
         if "integer string conversion" in str(exc):
-            return f"{where}: a number with more than 4,300 digits"
+            return ["a number with more than 4,300 digits"]
         if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536]:
-            return f"{where}: a DOCTYPE or entity declaration is not accepted ({type(exc).__name__}: {exc})"
-        return f"{where}: not a {exporter.name} file this check can read ({type(exc).__name__}: {exc})"
+            return [f"a DOCTYPE or entity declaration is not accepted ({type(exc).__name__}: {exc})"]
+        return [f"not a {exporter.name} file this check can read ({type(exc).__name__}: {exc})"]
     for note in notes:  # the format's warnings (BioPAX: SHACL warnings, counted)
         print(one_line(f"{path}: warning: {note}"))
-    return None
+    return []
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -464,11 +656,13 @@ def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) ->
     verb = "converted" if formats else "valid"
     stop = (f" (stopped: {summary.error.reason})" if summary.error
             else " (stopped at the first failure: --strict)" if summary.stopped else "")
+    unselected = f" ({summary.unselected:,} more read and left out: not a --figid)" if summary.unselected else ""
     print(f"{summary.read} records read, {summary.converted} {verb}, {summary.failed} failed "
-          f"in {summary.seconds:.1f} s{stop}")
+          f"in {summary.seconds:.1f} s{stop}{unselected}")
     g = summary.genes
     if g:
-        print(f"genes per figure, summed: {g['resolved']} resolved, {g['renamed']} renamed, "
+        print(f"genes, each counted once per figure it is on ({len(summary.distinct_genes):,} distinct): "
+              f"{g['resolved']} resolved, {g['renamed']} renamed, "
               f"{g['unknown']} unknown to their organism's nomenclature (HGNC, MGI, RGD)")
     if summary.organisms:
         shown = summary.organisms.most_common()
@@ -478,6 +672,9 @@ def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) ->
     if g.get("flagged") or g.get("dropped"):
         print(f"genes of another organism than their figure's: {g['flagged']} flagged for curators, "
               f"{g['dropped']} left out (--only-figure-organism)")
+    gaps = _input_gaps(summary)
+    if gaps:
+        print(f"gaps in the input, not errors: {gaps}")
     if formats:
         files = ", ".join(f"{name} {summary.files[name]}" for name in formats)
         print(f"files written under {out_dir}/: {files}")
@@ -488,8 +685,24 @@ def print_summary(summary: Summary, formats: list[str], out_dir: Path | None) ->
               "report it with the record)")
 
 
+def _input_gaps(summary: Summary) -> str:
+    """What the converted figures' input does not give: titles, organisms."""
+    gaps = []
+    if summary.untitled:
+        gaps.append(f"{summary.untitled:,} of {summary.converted:,} figures have no title "
+                    "(titled 'Untitled PFOCR figure <figid>')")
+    by_genes, unnamed = summary.organism_sources["genes"], summary.organism_sources[None]
+    if by_genes or unnamed:
+        taken = [f"{by_genes:,} given their genes' organism"] if by_genes else []
+        taken += [f"{unnamed:,} left without one"] if unnamed else []
+        count = f"{by_genes + unnamed:,}" if gaps else f"{by_genes + unnamed:,} of {summary.converted:,} figures"
+        gaps.append(f"{count} name no organism ({', '.join(taken)})")
+    return ", ".join(gaps)
+
+
 class Progress:
-    """A one-line progress bar on a terminal's stderr; silent otherwise."""
+    """A one-line progress bar on a terminal's stderr, with the total and time left when the total is known;
+    silent otherwise."""
 
     def __init__(self, total: int | None, enabled: bool) -> None:
         self.total, self.enabled = total, enabled
@@ -517,12 +730,22 @@ class Progress:
         print(line, file=sys.stderr)
 
     def _draw(self) -> None:
-        rate = self.count / max(time.perf_counter() - self.started, 1e-9)
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        rate = self.count / elapsed
         if self.total:
-            done = self.count / self.total
-            bar = "#" * int(done * 30)
-            text = f"[{bar:<30}] {self.count}/{self.total} figures {done:4.0%}, {rate:.0f}/s"
+            done = min(self.count / self.total, 1.0)
+            left = f", {_clock((self.total - self.count) / rate)} left" if rate and self.count < self.total else ""
+            text = (f"[{'#' * int(done * 30):<30}] {self.count:,}/{self.total:,} figures {done:4.0%}, "
+                    f"{rate:,.0f}/s, {_clock(elapsed)}{left}")
         else:
-            text = f"{self.count} figures, {rate:.0f}/s"
-        sys.stderr.write(f"\r\033[K{text}")
+            text = f"{self.count:,} figures, {rate:,.0f}/s, {_clock(elapsed)}"
+        width = shutil.get_terminal_size().columns - 1  # a line that wraps could not be redrawn
+        sys.stderr.write(f"\r\033[K{text[:width]}")
         sys.stderr.flush()
+
+
+def _clock(seconds: float) -> str:
+    """A duration as a clock reads: 0:07, 12:30, 1:02:03."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

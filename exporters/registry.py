@@ -23,17 +23,25 @@ ENTRY_POINT_GROUP = "pfocr_exporters"
 
 
 class ExportError(Exception):
-    """An output failed its schema or rule check; the file is not written."""
+    """An output failed its schema or rule check; the file is not written.
+
+    ``problems`` lists every problem found, when the format gives them (the message names the first).
+    """
+
+    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 class Exporter:
     """Base class of every output format.
 
     Subclasses set ``name``, ``suffix`` and ``description`` and implement
-    :meth:`serialize`. Formats that want one file for all figures (N-Triples)
-    set ``corpus_level = True``; each figure's chunk is then appended to
-    ``<corpus_name><suffix>`` between :meth:`corpus_start` and :meth:`corpus_end`
-    (or, split by :meth:`corpus_parts`, to several such files: GMT's one per species).
+    :meth:`serialize`; ``option_help`` names the options it reads from ``self.options`` (the command
+    line refuses others). Formats that want one file for all figures (N-Triples) set
+    ``corpus_level = True``; each figure's chunk is then appended to ``<corpus_name><suffix>``
+    between :meth:`corpus_start` and :meth:`corpus_end` (or, split by :meth:`corpus_parts`, to
+    several such files: GMT's one per species).
     """
 
     name: ClassVar[str]
@@ -41,6 +49,8 @@ class Exporter:
     description: ClassVar[str]  # one line, shown by `pfocr-export formats`
     corpus_level: ClassVar[bool] = False
     corpus_name: ClassVar[str] = "pfocr"
+    option_help: ClassVar[dict[str, str]] = {}  # the options it reads: name -> one line of help
+    companion_suffixes: ClassVar[tuple[str, ...]] = ()  # suffixes of the files companions() may write
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -51,6 +61,15 @@ class Exporter:
 
     def validate(self, data: bytes, label: str) -> None:
         """Check one written figure against this format's schema; raise ExportError naming label."""
+
+    def checked_as(self, data: bytes) -> str | None:
+        """Which variant of the format a check of data holds it to (GPML: its dialect), shown by
+        ``pfocr-export check``; None by default."""
+        return None
+
+    def notices(self) -> list[str]:
+        """What a user should know before a run with these options (a companion that cannot be made); none by default."""
+        return []
 
     def companions(self, pathway: Pathway, data: bytes) -> Iterable[tuple[str, bytes]]:
         """Extra files written next to the figure's file, as (suffix, bytes); none by default."""

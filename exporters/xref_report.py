@@ -73,25 +73,31 @@ class Tally:
                 f"{organism} (taxon {taxon}): {ids - len(bad):,} of {ids:,} distinct Entrez ids "
                 f"({_share(ids - len(bad), ids)}) and {rows - bad_rows:,} of {rows:,} gene rows "
                 f"({_share(rows - bad_rows, rows)}) resolve to a {table} record\n")
-        err.write(f"{len(stale):,} ids carry a renamed symbol; figures: {figures:,}\n")
+        err.write(f"{len(stale):,} ids carry a renamed symbol; figures: {figures:,} (a distinct id counts a gene "
+                  "once for the whole input, a gene row once per word and figure; convert's summary counts each "
+                  "gene once per figure it is on)\n")
 
 
 def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.2f}%" if whole else "n/a"
 
 
-def tally_genes_table(path: Path, tally: Tally) -> None:
-    """Count a PFOCR gene table (TSV with figid and entrez columns; hgnc_symbol or symbol when present)."""
+def tally_genes_table(path: Path, tally: Tally) -> int:
+    """Count a PFOCR gene table (TSV with figid and entrez columns; hgnc_symbol or symbol when present);
+    returns how many gene rows it has."""
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {"figid", "entrez"} - set(reader.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: no {', '.join(sorted(missing))} column (has: {', '.join(reader.fieldnames or [])})")
         symbol = "hgnc_symbol" if "hgnc_symbol" in reader.fieldnames else "symbol"
+        rows = 0
         for row in reader:
             entrez = (row["entrez"] or "").strip()
             if entrez:
                 tally.add(row["figid"], entrez, (row.get(symbol) or "").strip())
+                rows += 1
+    return rows
 
 
 def tally_records(paths: Iterable[Path], tally: Tally, err: TextIO) -> int:
@@ -139,13 +145,21 @@ def _handle(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sy
     if missing:
         err.write(f"pfocr-export: error: no such file or folder: {', '.join(missing)}\n")
         return 2
+    from .records import RECORD_SUFFIXES, find_records
+
     tally = Tally()
     try:
         for table in tables:
-            tally_genes_table(table, tally)
+            if not tally_genes_table(table, tally):
+                raise ValueError(f"--genes-table {table}: no gene rows")
     except ValueError as exc:
         err.write(f"pfocr-export: error: {exc}\n")
         return 2
-    failed = tally_records(paths, tally, err) if paths else 0
+    records = find_records(paths)
+    if paths and not records:  # nothing to count is a usage error, as for convert, validate and review
+        err.write(f"pfocr-export: error: no record files ({' '.join(RECORD_SUFFIXES)}) in "
+                  f"{', '.join(map(str, paths))}\n")
+        return 2
+    failed = tally_records(records, tally, err) if records else 0
     tally.write(out, err, args.renamed)
     return 1 if failed else 0

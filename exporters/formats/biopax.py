@@ -816,7 +816,7 @@ def describe(result: shapes.Result) -> str:
 def _raise(found: list[str], label: str, name: str) -> None:
     if found:
         more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
-        raise ExportError(f"{label}: {name}: {found[0]}{more}")
+        raise ExportError(f"{label}: {name}: {found[0]}{more}", found)
 
 
 # --- exporters -------------------------------------------------------------------
@@ -824,6 +824,8 @@ def _raise(found: list[str], label: str, name: str) -> None:
 
 class _RdfExporter(Exporter):
     syntax: str
+    option_help = {"base_uri": f"base of the IRIs minted (default {DEFAULT_BASE})",
+                   "wp_view": "also a WikiPathways-vocabulary view (wp:, dcterms:)"}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -847,6 +849,7 @@ class BiopaxExporter(_RdfExporter):
     suffix = ".owl"
     syntax = "RDF/XML"
     description = "BioPAX Level 3 RDF/XML with typed nodes (Paxtools, pybiopax)"
+    companion_suffixes = (".wp.ttl",)
 
     def serialize(self, pathway: Pathway, stream: IO[bytes]) -> None:
         stream.write(rdfxml(biopax_blocks(pathway, self.base), self.base, BIOPAX_ONTOLOGY).encode("utf-8"))

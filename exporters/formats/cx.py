@@ -411,7 +411,7 @@ class _CxBase(Exporter):
             errors = warnings
         if errors:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-            raise ExportError(f"{label}: {self.label}: {errors[0]}{more}")
+            raise ExportError(f"{label}: {self.label}: {errors[0]}{more}", errors)
 
     def validate(self, data: bytes, label: str) -> None:
         """Accept any CX file NDEx would accept; reject others with the server's kind of message."""

@@ -79,4 +79,4 @@ class JsonExporter(Exporter):
         errors = schema_errors(json.loads(data), "pfocr-figure.schema.json")
         if errors:
             field, reason = errors[0]
-            raise ExportError(f"{label}: {field}: {reason}")
+            raise ExportError(f"{label}: {field}: {reason}", [f"{f}: {r}" for f, r in errors])

@@ -44,6 +44,8 @@ class GmtExporter(Exporter):
     suffix = ".gmt"
     description = "gene sets per species, chemical sets (GMT, for enrichment analysis)"
     corpus_level = True
+    option_help = {"min_size": "smallest set written, in distinct ids (default 1; PFOCR's own sets: 3)",
+                   "release": "release date in the file names: pfocr-<release>-gmt-<species>.gmt"}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -113,4 +115,4 @@ class GmtExporter(Exporter):
                 problems.append(f"line {number}: set name {fields[0]!r} is repeated")
             names.add(fields[0])
         if problems:
-            raise ExportError(f"{label}: " + "; ".join(problems[:5]))
+            raise ExportError(f"{label}: " + "; ".join(problems[:5]), problems)

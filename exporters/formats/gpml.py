@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -911,8 +911,7 @@ def render_svg(data: bytes) -> bytes:
 
 class _GpmlExporter(Exporter):
     suffix = ".gpml"
-    option_help = {"preview": "also write <figid>.svg, our own drawing of the file, and <figid>.png when cairosvg "
-                              "is installed (--preview)"}
+    option_help = {"preview": "also <figid>.svg, our own drawing of the file, and .png with cairosvg"}
     companion_suffixes = (".svg", ".png")
     _write = staticmethod(_write_2013a)
 
@@ -932,11 +931,31 @@ class _GpmlExporter(Exporter):
             return
         svg = render_svg(data)
         yield ".svg", svg
+        cairosvg = _cairosvg()
+        if cairosvg is not None:
+            yield ".png", cairosvg.svg2png(bytestring=svg)
+
+    def notices(self) -> list[str]:
+        if self.options.get("preview") and _cairosvg() is None:
+            return ["--preview: SVG pictures only, no PNG: cairosvg cannot be imported "
+                    "(pip install 'pfocr-exporters[preview]'; it also needs the cairo library)"]
+        return []
+
+    def checked_as(self, data: bytes) -> str | None:
+        """The dialect a check of data holds it to, from its namespace ('GPML 2021'); None if unreadable."""
         try:
-            import cairosvg
-        except (ImportError, OSError):
-            return
-        yield ".png", cairosvg.svg2png(bytestring=svg)
+            return f"GPML {DIALECT[etree.QName(_parse(data)).namespace]}"
+        except (ValueError, KeyError):
+            return None
+
+
+def _cairosvg() -> Any:
+    """The cairosvg module for PNG previews, or None when it (or the cairo library) is missing."""
+    try:
+        import cairosvg
+    except (ImportError, OSError):
+        return None
+    return cairosvg
 
 
 class Gpml2013aExporter(_GpmlExporter):
