@@ -18,7 +18,7 @@ from pyshacl import validate as shacl_validate
 from exporters.bulk import read_bulk
 from exporters.formats import biopax
 from exporters.formats.biopax import BiopaxExporter, NTriplesExporter, TurtleExporter
-from exporters.pathway import make_pathway
+from exporters.pathway import Family, Gene, Term, make_pathway
 from exporters.registry import ExportError, create
 from exporters.resources import schema_path
 from exporters.xrefs import default_resolver
@@ -192,14 +192,41 @@ def _taxa(pw) -> set[str]:
     return taxa - {""}
 
 
+def end_key(node) -> str:
+    """An interaction end's IRI part: its gene, FamPlex family or chemical, as the files name it."""
+    if isinstance(node, Gene):
+        return f"ncbigene_{node.entrez}"
+    if isinstance(node, Family):
+        return f"fplx_{node.fplx_id}"
+    return f"chebi_{node.ontology_id}" if node.ontology == "chebi" else f"mesh_{node.mesh_id}"
+
+
+def interaction_iri(pw, i) -> str:
+    return (f"{BASE}{pw.figure.figid}_{i.type}_{i.source_key.replace(':', '_')}_"
+            f"{i.target_key.replace(':', '_')}")
+
+
+CONTROLS = {"activation", "inhibition", "regulation", "phosphorylation", "degradation", "translocation"}
+
+
 def expected_warnings(pathways) -> dict[str, set[str]]:
     """What the shapes should warn about, worked out from the pathways (not from the RDF)."""
     interactions = {f"{BASE}{pw.figure.figid}_participants" for pw in pathways if pw.genes or pw.chemicals}
+    caption = [(pw, i) for pw in pathways for i in pw.interactions]
+    controls = {interaction_iri(pw, i) for pw, i in caption if i.type in CONTROLS}
+    states = {(end_key(i.target), i.type == "phosphorylation") for _, i in caption
+              if i.type in CONTROLS - {"degradation", "translocation"} and not isinstance(i.target, Term)}
     return {
-        "not.specific.element": interactions,
+        "not.specific.element": interactions | controls,
         "no.unification.xref": {f"{BASE}PR_ncbigene_{g.entrez}" for pw in pathways for g in pw.genes
                                 if not _own_uniprot(g)},
         "multi.organism.pathway": {f"{BASE}{pw.figure.figid}" for pw in pathways if len(_taxa(pw)) > 1},
+        "modification.feature.no.location": {f"{BASE}MF_{key}_{'phosphorylated' if phospho else 'active'}"
+                                             for key, phospho in states},
+        "illegal.cv.term": {f"{BASE}SMV_active"} if any(not phospho for _, phospho in states) else set(),
+        "wrong.conversion.class": {f"{interaction_iri(pw, i)}_production" for pw, i in caption
+                                   if isinstance(i.target, Term) and i.type in ("activation", "inhibition",
+                                                                                 "regulation")},
     }
 
 
@@ -561,13 +588,14 @@ def test_v2023_gene_model(v2023_pathways):
     flagged = next(gene for gene in pw.singles if gene.entrez == "567964")
     assert "Danio rerio gene" in flagged.flag
     act = rdflib.URIRef(f"{BASE}{figid}_participants")
-    assert f"{flagged.symbol} (ncbigene:567964): {flagged.flag}" in {str(c) for c in g.objects(act, BP.comment)}
+    assert (f"Suspect match {flagged.symbol} (ncbigene:567964) [other_organism]: {flagged.flag}"
+            in {str(c) for c in g.objects(act, BP.comment)})
     assert (act, BP.participant, rdflib.URIRef(BASE + "Protein_ncbigene_567964")) in g
     assert list(g.subjects(BP.entityReference, rdflib.URIRef(BASE + "PR_ncbigene_567964"))) == [
         rdflib.URIRef(BASE + "Protein_ncbigene_567964")]
     # flagged members of a FamPlex family (human growth factors on a zebrafish figure): the interaction says so
     act = rdflib.URIRef(BASE + "PMC11495567__pone.0312563.g001_participants")
-    notes = [str(c) for c in g.objects(act, BP.comment) if "member of" in str(c)]
+    notes = [str(c) for c in g.objects(act, BP.comment) if "member of" in str(c) and "[other_organism]" in str(c)]
     assert len(notes) >= 50 and all("a Homo sapiens gene" in n and "Danio rerio figure" in n for n in notes)
 
 
@@ -748,3 +776,216 @@ def test_check_engine_refuses_shapes_it_cannot_evaluate():
                            b"<http://x/s> sh:targetClass <http://x/C> ; sh:closed true .", ox.RdfFormat.TURTLE)
     with pytest.raises(ValueError, match="sh:closed is not supported"):
         shapes.Shapes(g)
+
+
+# --- caption interactions (issue 16 item 4) and suspect flags (issue 17 item 1) ---------------------------
+
+ECO_MI = {("UnificationXref", "mi", "MI:0087"), ("RelationshipXref", "eco", "ECO:0007669")}
+MAIN = {"expression": BP.TemplateReactionRegulation, "binding": BP.ComplexAssembly,
+        "conversion": BP.BiochemicalReaction, "chain": BP.Interaction}
+
+
+def entity_iri(node) -> str:
+    """The physical entity a node is in the files (gene Protein, FamPlex generic Protein, SmallMolecule)."""
+    if isinstance(node, Gene):
+        return f"{BASE}Protein_ncbigene_{node.entrez}"
+    if isinstance(node, Family):
+        return f"{BASE}Protein_fplx_{node.fplx_id}"
+    return f"{BASE}SM_{end_key(node)}"
+
+
+@pytest.fixture(scope="module")
+def caption_graph(seed_pathways, v2023_pathways):
+    pathways = seed_pathways + v2023_pathways
+    return pathways, graph(corpus_file(NTriplesExporter(), pathways), "nt")
+
+
+def test_every_caption_interaction_in_its_pathway_commons_pattern(caption_graph):
+    """Each interaction as Pathway Commons writes its type: a Control of the target's change (activation,
+    phosphorylation with a PSI-MOD feature, degradation, translocation as a Transport between compartments,
+    production of a chemical), a TemplateReactionRegulation of the target's TemplateReaction, a
+    ComplexAssembly of both ends into their Complex, a BiochemicalReaction from one chemical to the other;
+    the controller is the source's own entity (a family's generic Protein)."""
+    pathways, g = caption_graph
+    seen = collections.Counter()
+    for pw in pathways:
+        figure = rdflib.URIRef(BASE + pw.figure.figid)
+        components = set(g.objects(figure, BP.pathwayComponent))
+        for i in pw.interactions:
+            main = rdflib.URIRef(interaction_iri(pw, i))
+            source, target = rdflib.URIRef(entity_iri(i.source)), rdflib.URIRef(entity_iri(i.target))
+            kind = MAIN.get(i.type, BP.Control)
+            assert g.value(main, rdflib.RDF.type) == kind, (main, i.type)
+            assert main in components
+            chemical = isinstance(i.target, Term)
+            if kind == BP.ComplexAssembly:
+                assert set(g.objects(main, BP.left)) == {source, target}
+                complex_ = g.value(main, BP.right)
+                parts = {g.value(c, BP.entityReference) for c in g.objects(complex_, BP.component)}
+                assert parts == {g.value(source, BP.entityReference), g.value(target, BP.entityReference)}
+            elif kind == BP.BiochemicalReaction:
+                assert (g.value(main, BP.left), g.value(main, BP.right)) == (source, target)
+            else:
+                assert g.value(main, BP.controller) == source
+                process = g.value(main, BP.controlled)
+                assert process in components
+                expected_type = {"activation": "ACTIVATION", "inhibition": "INHIBITION", "phosphorylation": "ACTIVATION",
+                                 "degradation": "ACTIVATION", "translocation": "ACTIVATION"}.get(i.type)
+                assert (str(g.value(main, BP.controlType)) if g.value(main, BP.controlType) else None) == expected_type
+                left, right = set(g.objects(process, BP.left)), set(g.objects(process, BP.right))
+                if i.type == "expression":
+                    assert g.value(process, rdflib.RDF.type) == BP.TemplateReaction
+                    assert g.value(process, BP.product) == target
+                elif i.type == "degradation":
+                    assert g.value(process, rdflib.RDF.type) == BP.Degradation and (left, right) == ({target}, set())
+                elif i.type == "translocation":
+                    assert g.value(process, rdflib.RDF.type) == BP.Transport
+                    ends = [(g.value(e, BP.entityReference), g.value(g.value(e, BP.cellularLocation), BP["term"]))
+                            for e in (*left, *right)]
+                    assert {ref for ref, _ in ends} == {g.value(target, BP.entityReference)}
+                    assert ends[0][1] != ends[1][1]  # two compartments (one may be unstated)
+                elif chemical:
+                    assert g.value(process, rdflib.RDF.type) == BP.BiochemicalReaction
+                    assert (left, right) == (({target}, set()) if i.type == "phosphorylation" else (set(), {target}))
+                else:
+                    (changed,) = right
+                    assert left == {target} and g.value(changed, BP.entityReference) == g.value(target, BP.entityReference)
+                    term = g.value(g.value(g.value(changed, BP.feature), BP.modificationType), BP["term"])
+                    assert str(term) == ("phosphorylated residue" if i.type == "phosphorylation"
+                                         else "residue modification, active")
+            seen[i.type] += 1
+    assert set(seen) == {"activation", "inhibition", "regulation", "phosphorylation", "degradation", "translocation",
+                         "expression", "binding", "conversion"}
+
+
+def test_every_caption_interaction_has_its_evidence(caption_graph):
+    """A bp:Evidence per interaction: PSI-MI's predictive text mining (MI:0087, the code the validator's
+    EvidenceCodeCvRule accepts) with ECO:0007669 (computational evidence used in automatic assertion), the
+    figure's paper, every stating sentence; the interaction itself says it is an unreviewed draft."""
+    pathways, g = caption_graph
+    for pw in pathways:
+        papers = {x for x in g.objects(rdflib.URIRef(BASE + pw.figure.figid), BP.xref)
+                  if g.value(x, rdflib.RDF.type) == BP.PublicationXref}
+        for i in pw.interactions:
+            main = rdflib.URIRef(interaction_iri(pw, i))
+            evidence = g.value(main, BP.evidence)
+            assert g.value(evidence, rdflib.RDF.type) == BP.Evidence
+            code = g.value(evidence, BP.evidenceCode)
+            assert str(g.value(code, BP["term"])) == "predictive text mining"
+            assert xrefs_of(g, code) == ECO_MI
+            assert set(g.objects(evidence, BP.xref)) == papers and papers
+            notes = {str(c) for c in g.objects(evidence, BP.comment)}
+            for st in i.statements:
+                assert any(n.startswith(f"Caption sentence {st.sentence}") and n.endswith(st.sentence_text)
+                           for n in notes)
+            assert any("unreviewed" in n for n in notes)
+            said = f"Draft interaction read from the figure caption, unreviewed: {i.type}" + (
+                ", hedged" if i.hedged else "")
+            assert said in {str(c) for c in g.objects(main, BP.comment)}
+
+
+def test_suspect_matches_said_on_the_figures_own_interactions(caption_graph):
+    """Issue 17 item 1: every suspect gene match (suspects.gene_flags) is named with each flag's code and
+    reason on the figure's co-occurrence interaction, and on each caption interaction it is an end of;
+    shared Proteins and references say nothing figure-specific."""
+    from exporters.suspects import gene_flags
+
+    pathways, g = caption_graph
+    flagged = 0
+    for pw in pathways:
+        flags = gene_flags(pw)
+        notes = {str(c) for c in g.objects(rdflib.URIRef(f"{BASE}{pw.figure.figid}_participants"), BP.comment)}
+        for gene in pw.genes:
+            for f in flags.get(gene.entrez, ()):
+                flagged += 1
+                assert any(n.startswith(f"Suspect match {gene.symbol} (ncbigene:{gene.entrez})")
+                           and n.endswith(f"[{f.code}]: {f.reason}") for n in notes), (gene.symbol, f)
+        for i in pw.interactions:
+            said = {str(c) for c in g.objects(rdflib.URIRef(interaction_iri(pw, i)), BP.comment)}
+            for node in (i.source, i.target):
+                if isinstance(node, Gene):
+                    expected = {f"Suspect match {node.symbol} (ncbigene:{node.entrez}) [{f.code}]: {f.reason}"
+                                for f in flags.get(node.entrez, ())}
+                    assert expected <= said
+    assert flagged > 200
+    assert not [c for s in g.subjects(rdflib.RDF.type, BP.Protein) for c in g.objects(s, BP.comment)]
+
+
+def test_translocation_compartments_read_from_the_sentence(seed_pathways):
+    """The Transport's compartments: 'translocation of cytosolic MDM2 molecules to the nucleus' (cytosol ->
+    nucleus), 'into nuclei' (unlocated -> nucleus), 'calcium influx' (extracellular region -> cytosol); a
+    translocation whose sentence names none is a Control of a plain Interaction of the moved entity."""
+    from exporters.formats.biopax import compartments
+    from exporters.interactions import Interaction
+    from exporters.relations import Relation
+
+    def moved(sentence: str, span: str) -> Interaction:
+        start = sentence.index(span)
+        st = Relation("a", "b", "translocation", True, False, 1, sentence, span, start, start + len(span), "", "")
+        return Interaction(None, None, "a", "b", "translocation", True, False, (st,))
+
+    nucleus, cytosol = ("0005634", "nucleus"), ("0005829", "cytosol")
+    assert compartments(moved("Furthermore, p-AKT induces the translocation of cytosolic MDM2 molecules to the "
+                              "nucleus.", "p-AKT induces the translocation of cytosolic MDM2")) == (cytosol, nucleus)
+    assert compartments(moved("TMEM2 increases the translocation of IRF9 into nuclei, thus enhancing ...",
+                              "TMEM2 increases the translocation of IRF9")) == (None, nucleus)
+    assert compartments(moved("Kv1.3-channels promote calcium influx and trigger ...",
+                              "Kv1.3-channels promote calcium")) == (("0005576", "extracellular region"), cytosol)
+    assert compartments(moved("X drives the nuclear import of NF-kB.", "X drives the nuclear import of NF-kB")) == (
+        None, nucleus)
+    assert compartments(moved("X induces the translocation of nuclear factor Y.", "X induces the translocation of "
+                                                                                  "nuclear factor Y")) == (None, None)
+    pw = by_figid(seed_pathways, "PMC5308639__oncotarget-07-61107-g007")
+    i = next(i for i in pw.interactions if i.type == "translocation")
+    unstated = dataclasses.replace(i, statements=tuple(dataclasses.replace(s, sentence_text="AKT moves MDM2.",
+                                                                           evidence_start=0, evidence_end=14)
+                                                       for s in i.statements))
+    g = graph(NTriplesExporter().to_bytes(dataclasses.replace(pw, interactions=(unstated,))), "nt")
+    process = g.value(rdflib.URIRef(interaction_iri(pw, i)), BP.controlled)
+    assert g.value(process, rdflib.RDF.type) == BP.Interaction
+    assert set(g.objects(process, BP.participant)) == {rdflib.URIRef(entity_iri(i.target))}
+    NTriplesExporter().check_file(corpus_file(NTriplesExporter(), [dataclasses.replace(pw, interactions=(unstated,))]),
+                                  "x.nt")
+
+
+def test_pybiopax_reads_the_interactions_back(caption_graph):
+    pathways, _ = caption_graph
+    for pw in pathways:
+        if not pw.interactions:
+            continue
+        model = pybiopax.model_from_owl_str(BiopaxExporter().to_bytes(pw).decode("utf-8"))
+        for i in pw.interactions:
+            main = model.objects[interaction_iri(pw, i)]
+            assert type(main).__name__ == MAIN.get(i.type, BP.Control).split("#")[1]
+            assert main.evidence[0].evidence_code.term == ["predictive text mining"]
+            if i.type in CONTROLS or i.type == "expression":
+                assert main.controller[0].uid == entity_iri(i.source)
+                assert main.controlled.uid in {c.uid for c in model.objects[BASE + pw.figure.figid].pathway_component}
+
+
+def test_shapes_catch_what_the_validator_would_on_interactions(caption_graph, shapes):
+    """Broken caption interactions: a TemplateReactionRegulation whose controlType the validator's
+    ControlTypeRule refuses, a Degradation with a product, an entity on both sides of a conversion, an
+    Evidence without a code, a BindingFeature bound to two, an evidence code that is no PSI-MI term."""
+    pathways, g = caption_graph
+    bad = rdflib.Graph()
+    for t in g:
+        bad.add(t)
+    pw = by_figid(pathways, "PMC4493903__nihms699976f1")
+    by_type = {i.type: rdflib.URIRef(interaction_iri(pw, i)) for i in pw.interactions}
+    bad.set((by_type["expression"], BP.controlType, rdflib.Literal("INHIBITION-ALLOSTERIC", datatype=XSD_STRING)))
+    degradation = bad.value(by_type["degradation"], BP.controlled)
+    bad.add((degradation, BP.right, bad.value(degradation, BP.left)))
+    activation = bad.value(by_type["inhibition"], BP.controlled)
+    bad.add((activation, BP.right, bad.value(activation, BP.left)))
+    evidence = bad.value(by_type["binding"], BP.evidence)
+    bad.remove((evidence, BP.evidenceCode, None))
+    bound = next(bad.subjects(rdflib.RDF.type, BP.BindingFeature))
+    bad.add((bound, BP.bindsTo, bound))
+    code = rdflib.URIRef(BASE + "ECV_mi_0087")
+    bad.set((code, BP["term"], rdflib.Literal("text-mined", datatype=XSD_STRING)))
+    found = our_findings(bad.serialize(format="nt", encoding="utf-8"))
+    assert found == pyshacl_findings(bad, shapes)
+    violations = {(focus, component) for focus, severity, component in found if severity == "Violation"}
+    assert {(str(by_type["expression"]), "Pattern"), (str(degradation), "MaxCount"), (str(activation), "Disjoint"),
+            (str(evidence), "MinCount"), (str(bound), "MaxCount"), (str(code), "In")} <= violations

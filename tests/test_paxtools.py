@@ -146,7 +146,8 @@ def probe_findings(probe: list[str], owl_file: Path) -> tuple[list[str], int]:
     done = subprocess.run([*probe, str(owl_file)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [line for line in done.stdout.splitlines() if line.split(" ")[0] in
-             ("cloned", "same-name", "same-state", "dangling", "elements")]
+             ("cloned", "same-name", "same-state", "dangling", "same-sides", "new-entity", "improper-feature",
+              "asymmetric-binding", "elements")]
     return lines[:-1], int(lines[-1].split()[1])
 
 

@@ -44,14 +44,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 from .. import identifiers
+from ..interactions import PROVENANCE, QUALITY, Interaction
 from ..model import HUMAN as HUMAN_NAME, HUMAN_TAXON
 from ..pathway import ORGANISM_RULES, Family, Gene, Pathway, Term, shared_per_pathway
 from ..registry import Exporter, ExportError
 from ..resources import schema_path
+from ..suspects import Flag, gene_flags
 from ..xmlguard import xml_declaration_problem
 from ..xrefs import UNKNOWN, default_resolver
 from . import shapes
@@ -64,6 +66,14 @@ IDENTITY = ("0356", "identity")  # PSI-MI relationship types (MI:0353 children)
 SEE_ALSO = ("0361", "see-also")
 IDORG = "https://identifiers.org/"  # WikiPathways RDF spells xref IRIs identifiers.org/<prefix>/<id>
 OBO = "http://purl.obolibrary.org/obo/"
+# Caption interactions' evidence code: a PSI-MI interaction detection method, as the validator's
+# EvidenceCodeCvRule wants (MI:0001, MI:0002, MI:0003 children), with ECO's term for evidence a program
+# asserted unreviewed as a see-also xref (ECO has no text-mining term)
+TEXT_MINING = ("0087", "predictive text mining")
+ECO_AUTOMATIC = ("0007669", "computational evidence used in automatic assertion")
+PHOSPHORYLATED = ("00696", "phosphorylated residue")  # PSI-MOD, a ProteinModificationFeatureCvRule term
+ACTIVE = "residue modification, active"  # Pathway Commons' (NCI-PID's) activity feature; PSI-MOD has none
+UNREVIEWED = "Draft interaction read from the figure caption, unreviewed"
 # Bioregistry "bananas" (identifiers.banana): ids of chebi, doid and mgi are written CHEBI:15422, as the
 # Paxtools Normalizer writes them; the validator (Resolver.checkRegExp) strips the banana before matching.
 
@@ -117,6 +127,17 @@ def valid_id(db: str, ident: str) -> bool:
     if banana and ident.startswith(banana):
         ident = ident[len(banana):]
     return identifiers.is_valid(db, ident)
+
+
+class _End(NamedTuple):
+    """An interaction end's physical entity: IRI, entity reference (None for a group of genes), name, class,
+    and what its text depends on besides its IRI (a group's: its member genes)."""
+
+    iri: str
+    ref: str | None
+    name: str
+    type: str
+    variant: Any
 
 
 _Ref = tuple[str, Any]  # (block key, variant): how a shared block is found in the cache
@@ -202,12 +223,13 @@ class _Builder:
     def relationship_iri(self, db: str, ident: str, rel: tuple[str, str]) -> str:
         return self.iri(f"RX_{db}_{local(ident)}_{rel[1]}")
 
-    def relationship(self, db: str, ident: str, rel: tuple[str, str], comment: str | None = None) -> str:
-        """RX_<db>_<id>_<type>; ident is the local id (the banana, if any, goes into bp:id only); the
-        comment (the term's name as the record gives it) is a fact of its own."""
+    def relationship(self, db: str, ident: str, rel: tuple[str, str], comment: str | None = None,
+                     value: str | None = None) -> str:
+        """RX_<db>_<id>_<type>; ident is the local id (the banana, if any, goes into bp:id only), value the
+        bp:id when it is not that; the comment (the term's name as the record gives it) is a fact of its own."""
         def fill(b: Block) -> None:
             b.add("bp:db", Lit(db))
-            b.add("bp:id", Lit(xref_id(db, ident)))
+            b.add("bp:id", Lit(value or xref_id(db, ident)))
             b.add("bp:relationshipType", self.vocabulary(rel))
         subject = self.entity(self.relationship_iri(db, ident, rel), "bp:RelationshipXref", fill)
         if comment:
@@ -350,6 +372,142 @@ class _Builder:
                 self.fact(subject, prop, value)
         return subject
 
+    # --- caption interactions: ends, their states, vocabularies -------------
+
+    def end(self, node: Gene | Family | Term) -> _End | None:
+        """The physical entity an interaction end names, or None when the node has none (a chemical
+        without a usable id)."""
+        if isinstance(node, Gene):
+            return _End(self.gene_protein(node), self.iri(f"PR_ncbigene_{node.entrez}"), node.symbol,
+                        "bp:Protein", node.xref)
+        if isinstance(node, Family):
+            if node.fplx_id and identifiers.is_valid("fplx", node.fplx_id):
+                return _End(self.family_protein(node), self.iri(f"PR_fplx_{local(node.fplx_id)}"), node.fplx_id,
+                            "bp:Protein", None)
+            if len(node.members) == 1:
+                return self.end(node.members[0])
+            return _End(self.group_protein(node), None, node.name, "bp:Protein", node.members) if node.members else None
+        chebi, mesh = _chebi(node), _mesh(node)
+        if chebi:
+            name = node.ontology_name or node.mesh_name or node.label
+            return _End(self.chebi_molecule(node, chebi, mesh), self.iri(f"SMR_chebi_{chebi}"), name,
+                        "bp:SmallMolecule", name)
+        if mesh:
+            name = node.mesh_name or node.label
+            return _End(self.small_molecule(mesh, node.label, node.mesh_name), self.iri(f"SMR_mesh_{mesh}"), name,
+                        "bp:SmallMolecule", name)
+        return None
+
+    def group_protein(self, family: Family) -> str:
+        """A family that is no FamPlex entity, as a generic Protein of its members' Proteins (its IRI
+        names the member set, so every figure describes it alike)."""
+        ids = ",".join(sorted(m.entrez for m in family.members))
+        digest = hashlib.blake2b(ids.encode(), digest_size=6).hexdigest()
+
+        def fill(b: Block) -> None:
+            _named(b, family.name, entity=True)
+            for member in family.members:
+                b.add("bp:memberPhysicalEntity", self.gene_protein(member))
+            b.add("bp:dataSource", self.provenance())
+        return self.entity(self.iri(f"Protein_group_{local(family.name)}_{digest}"), "bp:Protein", fill,
+                           tuple(m.xref for m in family.members))
+
+    def _tail(self, end: _End) -> str:
+        """The end's physical entity IRI without the base and the class code: ncbigene_7157, fplx_JAK."""
+        return end.iri[len(self.base):].split("_", 1)[1]
+
+    def state(self, end: _End, suffix: str, name: str, feature: Callable[[], str] | None = None,
+              location: tuple[str, str] | None = None) -> str:
+        """The end in another state (a feature or a cellular location), shared by every figure: same
+        reference (a group's members), a different physical entity (one per reference and state)."""
+        def fill(b: Block) -> None:
+            _named(b, name, entity=True)
+            if end.ref:
+                b.add("bp:entityReference", end.ref)
+            else:
+                for member in end.variant:
+                    b.add("bp:memberPhysicalEntity", self.gene_protein(member))
+            b.add("bp:dataSource", self.provenance())
+            if feature:
+                b.add("bp:feature", feature())
+            if location:
+                b.add("bp:cellularLocation", self.location(location))
+        return self.entity(f"{end.iri}_{suffix}", end.type, fill, end.variant)
+
+    def feature(self, end: _End, rdf_type: str, suffix: str, fill: Callable[[Block], None]) -> str:
+        """A feature of the end's reference (listed as its entityFeature: SimplePhysicalEntityFeaturesRule)."""
+        code = "MF" if rdf_type == "bp:ModificationFeature" else "BF"
+        iri = self.iri(f"{code}_{self._tail(end)}_{suffix}")
+        if end.ref:
+            self.link(end.ref, "bp:entityFeature", iri, lambda: self.entity(iri, rdf_type, fill), None)
+        else:
+            self.entity(iri, rdf_type, fill)
+        return iri
+
+    def modified(self, end: _End, phosphorylated: bool) -> str:
+        """The end phosphorylated (PSI-MOD:00696) or active (Pathway Commons' activity feature)."""
+        suffix, label = ("phosphorylated", f"phospho-{end.name}") if phosphorylated else ("active", f"active {end.name}")
+
+        def fill(b: Block) -> None:
+            b.add("bp:modificationType", self.phosphorylated() if phosphorylated else self.active())
+        return self.state(end, suffix, label, lambda: self.feature(end, "bp:ModificationFeature", suffix, fill))
+
+    def located(self, end: _End, place: tuple[str, str]) -> str:
+        return self.state(end, f"GO_{place[0]}", f"{end.name} in {place[1]}", location=place)
+
+    def bound(self, end: _End, other: _End) -> str:
+        """The end as a component of its complex with other, with a BindingFeature bound to other's."""
+        mine, theirs = self._tail(end), self._tail(other)
+
+        def fill(b: Block) -> None:
+            b.add("bp:bindsTo", self.iri(f"BF_{theirs}_bound_{mine}"))
+        return self.state(end, f"bound_{theirs}", f"{end.name} bound to {other.name}",
+                          lambda: self.feature(end, "bp:BindingFeature", f"bound_{theirs}", fill))
+
+    def complex(self, a: _End, b: _End) -> str:
+        """The complex of two ends (one per pair, in IRI order), its components their bound states."""
+        a, b = sorted((a, b), key=self._tail)
+
+        def fill(block: Block) -> None:
+            _named(block, f"{a.name}:{b.name}", entity=True)
+            block.add("bp:component", self.bound(a, b))
+            block.add("bp:component", self.bound(b, a))
+            block.add("bp:dataSource", self.provenance())
+        return self.entity(self.iri(f"Complex_{self._tail(a)}_{self._tail(b)}"), "bp:Complex", fill,
+                           (a.variant, b.variant))
+
+    def term(self, rdf_type: str, name: str, term: str, xref: Callable[[], str] | None = None) -> str:
+        """A controlled vocabulary term, its UnificationXref the term's own id (CvTermsRule)."""
+        def fill(b: Block) -> None:
+            b.add("bp:term", Lit(term))
+            if xref:
+                b.add("bp:xref", xref())
+        return self.entity(self.iri(name), rdf_type, fill)
+
+    def evidence_code(self) -> str:
+        """PSI-MI's predictive text mining, with ECO's term for automatic assertions as a see-also xref."""
+        code, term = TEXT_MINING
+        eco, eco_name = ECO_AUTOMATIC
+
+        def fill(b: Block) -> None:
+            b.add("bp:term", Lit(term))
+            b.add("bp:xref", self.unification("mi", code, f"MI:{code}"))
+            b.add("bp:xref", self.relationship("eco", eco, SEE_ALSO, eco_name, f"ECO:{eco}"))
+        return self.entity(self.iri(f"ECV_mi_{code}"), "bp:EvidenceCodeVocabulary", fill)
+
+    def phosphorylated(self) -> str:
+        code, term = PHOSPHORYLATED
+        return self.term("bp:SequenceModificationVocabulary", f"SMV_mod_{code}", term,
+                         lambda: self.unification("mod", code, f"MOD:{code}"))
+
+    def active(self) -> str:
+        return self.term("bp:SequenceModificationVocabulary", "SMV_active", ACTIVE)
+
+    def location(self, place: tuple[str, str]) -> str:
+        go, name = place
+        return self.term("bp:CellularLocationVocabulary", f"CLV_go_{go}", name,
+                         lambda: self.unification("go", go, f"GO:{go}"))
+
 
 def _hgnc_symbol(gene: Gene) -> bool:
     """True when the gene is human and its symbol a current HGNC symbol (not only the record's guess).
@@ -395,21 +553,191 @@ def _participants(build: _Builder, pathway: Pathway) -> list[str]:
     return list(found)
 
 
-def _flag_notes(pathway: Pathway) -> list[str]:
-    """Comments naming the figure's flagged genes (of another organism than the figure's) and why:
-    their Proteins are shared by every figure, so the flag is said on this figure's interaction."""
+def _suspect_lines(gene: Gene, flags: tuple[Flag, ...], where: str = "") -> list[str]:
+    return [f"Suspect match {gene.symbol} (ncbigene:{gene.entrez}){where} [{f.code}]: {f.reason}" for f in flags]
+
+
+def _flag_notes(pathway: Pathway, suspects: dict[str, tuple[Flag, ...]]) -> list[str]:
+    """Comments naming the figure's suspect gene matches (suspects.gene_flags) and why: their Proteins
+    are shared by every figure, so the flags are said on this figure's interaction."""
     notes: dict[str, None] = {}
     named = {g.entrez for g in pathway.singles}
     for gene in pathway.singles:
-        if gene.flag:
-            notes[f"{gene.symbol} (ncbigene:{gene.entrez}): {gene.flag}"] = None
+        notes.update(dict.fromkeys(_suspect_lines(gene, suspects.get(gene.entrez, ()))))
     for family in pathway.families:
         fplx = family.fplx_id and identifiers.is_valid("fplx", family.fplx_id)
         for m in family.members:
-            if m.flag and m.entrez not in named:
+            if m.entrez not in named:
                 where = f", member of {family.name}" if fplx else ""
-                notes[f"{m.symbol} (ncbigene:{m.entrez}){where}: {m.flag}"] = None
+                notes.update(dict.fromkeys(_suspect_lines(m, suspects.get(m.entrez, ()), where)))
     return list(notes)
+
+
+# --- caption interactions -------------------------------------------------------
+
+CONTROL_TYPES = {"activation": "ACTIVATION", "inhibition": "INHIBITION", "phosphorylation": "ACTIVATION",
+                 "degradation": "ACTIVATION", "translocation": "ACTIVATION", "regulation": None}
+VERBS = {"activation": "activates", "inhibition": "inhibits", "regulation": "regulates",
+         "phosphorylation": "phosphorylates", "degradation": "degrades", "translocation": "moves",
+         "expression": "controls expression of", "binding": "binds", "conversion": "is converted to",
+         "chain": "/"}
+_PLACES = (  # GO cellular components a caption may name as where an entity moves (CellularLocationCvRule)
+    (r"nucle(?:us|i|ar)", ("0005634", "nucleus")),
+    (r"cytosol(?:ic)?", ("0005829", "cytosol")),
+    (r"cytoplasm(?:ic)?", ("0005737", "cytoplasm")),
+    (r"(?:plasma|cell) membrane|cell surface", ("0005886", "plasma membrane")),
+    (r"mitochondri(?:on|a|al)", ("0005739", "mitochondrion")),
+    (r"endoplasmic reticulum", ("0005783", "endoplasmic reticulum")),
+    (r"golgi(?: apparatus)?", ("0005794", "Golgi apparatus")),
+    (r"lysosom(?:e|es|al)", ("0005764", "lysosome")),
+    (r"endosom(?:e|es|al)", ("0005768", "endosome")),
+    (r"extracellular(?: space| region| milieu)?", ("0005576", "extracellular region")),
+    (r"membranes?", ("0016020", "membrane")),
+)
+_PLACE = "|".join(f"(?:{pattern})" for pattern, _ in _PLACES)
+_INTO = re.compile(rf"\b(?:to|into|towards?|at)\s+(?:the\s+)?({_PLACE})\b", re.I)
+_OUT_OF = re.compile(rf"\bfrom\s+(?:the\s+)?({_PLACE})\b", re.I)
+_MOVE = r"\s+(?:translocation|import|accumulation|entry|localization|recruitment)\b"
+_TOWARDS = re.compile(rf"\b(nuclear(?! factor)|mitochondrial|membrane|lysosomal){_MOVE}", re.I)  # "nuclear import"
+_ORIGIN = re.compile(rf"\b(cytosolic|cytoplasmic|nuclear(?! factor)|mitochondrial|lysosomal|endosomal)\b(?!{_MOVE})",
+                     re.I)  # "translocation of cytosolic MDM2"
+_INFLUX = re.compile(r"\s*(?:influx|uptake)\b", re.I)  # right after the moved chemical: into the cell
+_EFFLUX = re.compile(r"\s*(?:efflux|export)\b", re.I)
+CYTOSOL, EXTRACELLULAR = ("0005829", "cytosol"), ("0005576", "extracellular region")
+_REACH = 60  # characters after the stating span where its destination may be named
+
+
+def _place(word: str) -> tuple[str, str]:
+    return next(place for pattern, place in _PLACES if re.fullmatch(pattern, word, re.I))
+
+
+def compartments(interaction: Interaction) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """(from, to) GO cellular components of a translocation, as its first sentence naming one says:
+    "translocation of cytosolic MDM2 to the nucleus", "nuclear import of X", "calcium influx"."""
+    for st in interaction.statements:
+        text, start, stop = st.sentence_text, st.evidence_start, st.evidence_end
+        if _INFLUX.match(text, stop):
+            return EXTRACELLULAR, CYTOSOL
+        if _EFFLUX.match(text, stop):
+            return CYTOSOL, EXTRACELLULAR
+        into = _INTO.search(text, start, stop + _REACH) or _TOWARDS.search(text, start, stop)
+        out_of = _OUT_OF.search(text, start, stop + _REACH) or _ORIGIN.search(text, start, stop)
+        origin, destination = (_place(m.group(1)) if m else None for m in (out_of, into))
+        if destination or origin:
+            return origin, (destination if destination != origin else None)
+    return None, None
+
+
+def _evidence(build: _Builder, subject: str, interaction: Interaction, papers: list[str]) -> str:
+    """The interaction's bp:Evidence: the text-mining evidence code, the paper, every stating sentence."""
+    ev = build.own(subject, "bp:Evidence")
+    ev.add("bp:evidenceCode", build.evidence_code())
+    for paper in papers:
+        ev.add("bp:xref", paper)
+    notes: dict[str, None] = {}
+    for st in interaction.statements:
+        hedge = " (hedged: may/might/could)" if st.hedged else ""
+        notes[f"Caption sentence {st.sentence}{hedge}: {st.sentence_text}"] = None
+        notes[f"Stated by: {st.evidence}"] = None
+    notes[f"{PROVENANCE} ({QUALITY})"] = None
+    for note in notes:
+        ev.add("bp:comment", Lit(note))
+    return subject
+
+
+def _caption_interactions(build: _Builder, pathway: Pathway, pw: Block, papers: list[str],
+                          suspects: dict[str, tuple[Flag, ...]]) -> None:
+    """Each caption interaction in the pattern Pathway Commons uses for its type, every interaction a
+    pathwayComponent with the interaction's Evidence (README, section BioPAX)."""
+    figid = local(pathway.figure.figid)
+    for i in pathway.interactions:
+        s, t = build.end(i.source), build.end(i.target)
+        if s is None or t is None:
+            continue
+        base = f"{figid}_{i.type}_{_key_name(i.source_key)}_{_key_name(i.target_key)}"
+        evidence = build.iri(f"{base}_evidence")
+
+        def own(suffix: str, rdf_type: str, name: str) -> Block:
+            b = build.own(build.iri(base + suffix), rdf_type)
+            pw.add("bp:pathwayComponent", b.subject)
+            _named(b, name)
+            b.add("bp:comment", Lit(f"{UNREVIEWED}: {i.type}" + (", hedged" if i.hedged else "")))
+            b.add("bp:dataSource", build.provenance())
+            b.add("bp:evidence", evidence)
+            return b
+
+        main = own("", _MAIN_CLASS.get(i.type, "bp:Control"), f"{s.name} {VERBS[i.type]} {t.name}")
+        for node in (i.source, i.target):
+            if isinstance(node, Gene):
+                for line in _suspect_lines(node, suspects.get(node.entrez, ())):
+                    main.add("bp:comment", Lit(line))
+        if i.type == "binding":
+            main.add("bp:left", s.iri)
+            main.add("bp:left", t.iri)
+            main.add("bp:right", build.complex(s, t))
+            main.add("bp:conversionDirection", Lit("LEFT-TO-RIGHT"))
+        elif i.type == "conversion":
+            main.add("bp:left", s.iri)
+            main.add("bp:right", t.iri)
+            main.add("bp:conversionDirection", Lit("LEFT-TO-RIGHT"))
+        elif i.type == "chain":
+            main.add("bp:participant", s.iri)
+            main.add("bp:participant", t.iri)
+        else:
+            main.add("bp:controller", s.iri)
+            if i.type == "expression" and t.type == "bp:Protein":
+                process = own("_expression", "bp:TemplateReaction", f"{t.name} expression")
+                process.add("bp:product", t.iri)
+            else:
+                process = _changed(own, i, t, build)
+                if CONTROL_TYPES.get(i.type):
+                    main.add("bp:controlType", Lit(CONTROL_TYPES[i.type]))
+            main.add("bp:controlled", process.subject)
+        _evidence(build, evidence, i, papers)
+
+
+_MAIN_CLASS = {"expression": "bp:TemplateReactionRegulation", "binding": "bp:ComplexAssembly",
+               "conversion": "bp:BiochemicalReaction", "chain": "bp:Interaction"}
+
+
+def _changed(own: Callable[[str, str, str], Block], i: Interaction, t: _End, build: _Builder) -> Block:
+    """The change of the target a control-type interaction controls: its activation, phosphorylation,
+    degradation or translocation; for a chemical target of activation, inhibition, regulation (or
+    expression) its production, of phosphorylation its consumption."""
+    chemical = t.type == "bp:SmallMolecule"
+    if i.type == "degradation":
+        b = own("_degradation", "bp:Degradation", f"{t.name} degradation")
+        b.add("bp:left", t.iri)
+    elif i.type == "translocation":
+        origin, destination = compartments(i)
+        if origin is None and destination is None:  # where to and from, the caption does not say
+            b = own("_translocation", "bp:Interaction", f"{t.name} translocation")
+            b.add("bp:comment", Lit("The caption names no compartment the entity moves from or to"))
+            b.add("bp:participant", t.iri)
+            return b
+        b = own("_translocation", "bp:Transport", f"{t.name} translocation")
+        b.add("bp:left", build.located(t, origin) if origin else t.iri)
+        b.add("bp:right", build.located(t, destination) if destination else t.iri)
+    elif chemical and i.type == "phosphorylation":
+        b = own("_phosphorylation", "bp:BiochemicalReaction", f"{t.name} phosphorylation")
+        b.add("bp:left", t.iri)
+    elif chemical:
+        b = own("_production", "bp:BiochemicalReaction", f"{t.name} production")
+        b.add("bp:right", t.iri)
+    else:
+        phosphorylation = i.type == "phosphorylation"
+        b = own(f"_{'phosphorylation' if phosphorylation else 'activation'}", "bp:BiochemicalReaction",
+                f"{t.name} {'phosphorylation' if phosphorylation else 'activation'}")
+        b.add("bp:left", t.iri)
+        b.add("bp:right", build.modified(t, phosphorylation))
+    b.add("bp:conversionDirection", Lit("LEFT-TO-RIGHT"))
+    return b
+
+
+def _key_name(key: str) -> str:
+    """An interaction end's key as a local-name part: ncbigene:7157 -> ncbigene_7157."""
+    db, _, ident = key.partition(":")
+    return f"{db}_{local(ident)}"
 
 
 def _organisms_named(pathway: Pathway) -> str:
@@ -440,10 +768,10 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
     if pathway.taxon:
         pw.add("bp:organism", build.biosource(pathway.taxon, pathway.organism or pathway.taxon))
     pw.add("bp:dataSource", build.provenance())
-    if f.pmcid and identifiers.is_valid("pmc", f.pmcid):
-        pw.add("bp:xref", build.publication("pmc", f.pmcid, pathway))
-    if f.doi and identifiers.is_valid("doi", f.doi):
-        pw.add("bp:xref", build.publication("doi", f.doi, pathway))
+    papers = [build.publication(db, ident, pathway) for db, ident in (("pmc", f.pmcid), ("doi", f.doi))
+              if ident and identifiers.is_valid(db, ident)]
+    for paper in papers:
+        pw.add("bp:xref", paper)
     for term in pathway.diseases:
         mesh, doid = _mesh(term), _doid(term)
         if mesh:
@@ -455,6 +783,7 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
         unmapped = [t.label for t in terms if not (_mesh(t) or ontology_id(t))]
         if unmapped:
             pw.add("bp:comment", Lit(f"{kind} on the figure without a MeSH or {other} id: " + "; ".join(unmapped)))
+    suspects = gene_flags(pathway)
     entities = _participants(build, pathway)
     if entities:  # a figure naming no entity has no interaction
         act = Block(build.iri(f"{local(f.figid)}_participants"), "bp:Interaction")
@@ -462,11 +791,14 @@ def biopax_blocks(pathway: Pathway, base: str) -> list[Block]:
         pw.add("bp:pathwayComponent", act.subject)
         act.add("bp:displayName", Lit("figure co-occurrence"))
         act.add("bp:comment", Lit(f"Entities shown together on figure {f.figid}; PFOCR records no interactions."))
-        for note in _flag_notes(pathway):
+        for note in _flag_notes(pathway, suspects):
             act.add("bp:comment", Lit(note))
         act.add("bp:dataSource", build.provenance())
         for entity in entities:
             act.add("bp:participant", entity)
+    if pathway.interactions:
+        pw.add("bp:comment", Lit(f"Caption interactions: {PROVENANCE} ({QUALITY})"))
+        _caption_interactions(build, pathway, pw, papers, suspects)
     return build.blocks
 
 
@@ -736,7 +1068,9 @@ def _typed_nodes_problems(data: bytes) -> list[str]:
 _VALID: set[int] = set()  # hashes of document pieces this process has already checked
 _VALID_LIMIT = 300_000
 _XML_TOP = re.compile(rb"\n(?=<[^/])")
-_OWN = (b"<bp:Pathway ", b"<bp:Interaction ")  # RDF/XML elements of one figure only
+_OWN = tuple(f"<bp:{name} ".encode() for name in (  # RDF/XML elements of one figure only
+    "Pathway", "Interaction", "Control", "TemplateReactionRegulation", "TemplateReaction", "BiochemicalReaction",
+    "Transport", "Degradation", "ComplexAssembly", "Evidence"))
 
 
 def _pieces(data: bytes, syntax: str) -> tuple[bytes, list[bytes], bytes] | None:

@@ -3,8 +3,8 @@
 pySHACL takes 11 minutes on the 2020 corpus (pyshacl-turbo 2); ``pfocr-export check`` 13 s. This
 module evaluates the part of SHACL Core our shapes use (targets: class, node, subjects-of,
 objects-of; paths: predicate, sequence, inverse, alternative, zero/one-or-more, zero-or-one;
-constraints: class, datatype, nodeKind, min/maxCount, min/maxLength, pattern, in, hasValue, node,
-property, not, and, or, xone, qualified value shapes) with the spec's semantics, on the whole
+constraints: class, datatype, nodeKind, min/maxCount, min/maxLength, pattern, in, hasValue, disjoint,
+node, property, not, and, or, xone, qualified value shapes) with the spec's semantics, on the whole
 document in memory. A shape using anything else is refused when it is loaded, so a shapes edit
 cannot be ignored silently. ``tests/test_biopax.py`` compares its results with pySHACL's.
 """
@@ -165,7 +165,7 @@ def _compile_inverse(g: Graph, node: Term) -> tuple[Path, str]:
 
 
 _CONSTRAINTS = {"class", "datatype", "nodeKind", "minCount", "maxCount", "minLength", "maxLength", "pattern",
-                "in", "hasValue", "node", "property", "not", "and", "or", "xone", "qualifiedValueShape"}
+                "in", "hasValue", "disjoint", "node", "property", "not", "and", "or", "xone", "qualifiedValueShape"}
 _PARAMETERS = _CONSTRAINTS | {"path", "severity", "message", "flags", "qualifiedMinCount", "qualifiedMaxCount",
                               "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "name",
                               "description"}
@@ -342,6 +342,9 @@ class Validator:
             elif name == "hasValue":
                 if param not in values:
                     failures.append(("HasValue", None, None))
+            elif name == "disjoint":  # a value that is also a value of the focus node's predicate param
+                other = set(self._data.objects(focus, param))
+                failures += [("Disjoint", v, None) for v in values if v in other][:1 if first_only else None]
             elif name == "qualifiedValueShape":
                 qualified, low, high = param
                 count = sum(1 for v in values if self.conforms(v, qualified))
