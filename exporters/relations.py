@@ -1826,7 +1826,7 @@ class _Sentence:
             end, first = k + 1, self.pre_themes(k, 0)
             pair = [self.at(k - 1), self.at(k - 2), self.at(k - 3)]
             if pair[0] is not None and pair[0].entity and pair[1] is not None and \
-                    pair[1].text in ("/", "-", "–", ":") and pair[2] is not None and pair[2].entity:
+                    (pair[1].text in _HYPHENS or pair[1].text in ("/", ":")) and pair[2] is not None and pair[2].entity:
                 self.add(pair[2], pair[0], "binding", False, pair[2].start, u.end)  # "the PD-1/PD-L1 interaction"
                 return
         if not first and prev is not None and prev.low in ("through", "by", "via") and u.lemma == "binding":
@@ -1834,12 +1834,21 @@ class _Sentence:
             side = self.agent_of(main) if main is not None else None
             first = side.ents if side is not None and not side.neg else []
         partner = self.at(end)
+        if nxt is not None and nxt.low == "of" and len(first) > 1 and self.joined(k + 2, end) and not (
+                partner is not None and partner.low in ("with", "to", "by")):
+            self.pairwise(first, False, u.start, first[-1].end)  # "the interaction of IKKε and DDX3"
+            return
         if not first or partner is None or partner.low not in ("with", "to", "by"):
             return
         ents = self.entities(end + 1, self.np_end(end + 1))
         for a in first:
             for b in ents:
                 self.add(a, b, "binding", False, min(a.start, u.start), b.end)
+
+    def joined(self, q: int, end: int) -> bool:
+        """Units q..end-1 are entities joined by "and" (with determiners and commas between)."""
+        words = [u for u in self.units[q:end] if not (u.entity or u.tag == "DET" or u.text == ",")]
+        return bool(words) and all(u.low == "and" for u in words)
 
     def event_noun(self, k: int) -> None:
         """"activation of Y by X", "Y phosphorylation by X", "X inhibition of Y"."""
@@ -1854,8 +1863,13 @@ class _Sentence:
             return
         by = self.at(end)
         agents: list[_Unit] = []
-        if by is not None and by.low == "by":
-            agents = self.by_agents(end)
+        if by is not None and (by.low == "by" or (by.low == "via" and etype != "translocation")):
+            agents = self.by_agents(end)  # "activation of Y by X", "Y activation via X" (not "via the X/Y pathway")
+            if by.low == "via" and self.names_pathway(end + 1):
+                agents = []
+            if agents and self.respectively(self.units.index(agents[-1]) + 1):
+                self.respective(k, of, themes, end, agents, etype, sign, u)
+                return
         prev = self.at(k - 1)
         if not agents and prev is not None and prev.entity and self.at(k + 1) is not None and \
                 self.units[k + 1].low == "of" and etype in ("activation", "inhibition", "phosphorylation"):
@@ -1870,6 +1884,46 @@ class _Sentence:
         for a in agents:
             for theme in themes:
                 self.add(a, theme, _combine(None, 1, event, theme, self.lexicon), hedged, min(a.start, u.start),
+                         max(a.end, theme.end))
+
+    def names_pathway(self, q: int) -> bool:
+        """The noun phrase at q names a pathway ("the ERK/p38/MAPK pathway", "MAPK signaling")."""
+        end = self.np_end(q)
+        return any(u.low in _CHAIN_HEADS or u.text == "/" for u in self.units[q:end])
+
+    def respectively(self, j: int) -> bool:
+        j += 1 if self.at(j) is not None and self.units[j].text == "," else 0
+        return self.at(j) is not None and self.units[j].low == "respectively"
+
+    def conjuncts(self, q: int, end: int) -> list[_Unit | None]:
+        """The entity of each conjunct of units q..end-1 split at "and"/"or"/"," (None: a conjunct naming none)."""
+        out: list[_Unit | None] = [None]
+        for u in self.units[q:end]:
+            if u.tag == "CC" or u.text == ",":
+                out.append(None)
+            elif u.entity and out[-1] is None:
+                out[-1] = u
+        return out
+
+    def respective(self, k: int, of: bool, themes: list[_Unit], end: int, agents: list[_Unit], etype: str,
+                   sign: int, u: _Unit) -> None:
+        """"IRFs and NF-κB activation via TRAF3 and TRAF6, respectively": the n-th agent acts on the n-th theme."""
+        if of:
+            theme_parts = self.conjuncts(k + 2, end)
+        else:
+            q = k - 1
+            while q >= 0 and (self.units[q].kind == "E" or self.units[q].tag in ("CC", "")) and \
+                    self.units[q].text not in "()[]":
+                q -= 1
+            theme_parts = self.conjuncts(q + 1, k)
+        first = self.units.index(agents[0])
+        agent_parts = self.conjuncts(first, self.units.index(agents[-1]) + 1)
+        if len(theme_parts) != len(agent_parts):
+            return
+        for a, theme in zip(agent_parts, theme_parts):
+            if a is not None and theme is not None:
+                event = _Event(etype, sign, [theme], u.lemma)
+                self.add(a, theme, _combine(None, 1, event, theme, self.lexicon), False, min(a.start, theme.start),
                          max(a.end, theme.end))
 
     def agent_noun(self, k: int) -> None:

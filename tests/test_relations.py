@@ -179,6 +179,22 @@ def test_a_modification_verb_without_a_type_is_a_verb_not_a_gap():
         ("ncbigene:23411", "ncbigene:6774", "activation")]
 
 
+def test_interaction_of_two_coordinated_entities_is_their_binding():
+    assert triples("A cascade involves the interaction of IRF3 and IRF7, followed by export.") == {
+        ("ncbigene:3661", "ncbigene:3665", "binding")}
+    assert triples("STAT1‐STAT2 interaction is shown.") == {("ncbigene:6772", "ncbigene:6773", "binding")}
+
+
+def test_an_event_via_an_entity_has_it_as_agent_and_respectively_pairs_in_order():
+    assert triples("NF-KB activation via JAK1 and TYK2 follows.") == {
+        ("ncbigene:3716", "fplx:NFKB", "activation"), ("ncbigene:7297", "fplx:NFKB", "activation")}
+    assert triples("IRF3 and NF-KB activation via JAK1 and TYK2, respectively, follows.") == {
+        ("ncbigene:3716", "ncbigene:3661", "activation"), ("ncbigene:7297", "fplx:NFKB", "activation")}
+    assert triples("Interferons and NF-KB activation via JAK1 and TYK2, respectively, follows.") == {
+        ("ncbigene:7297", "fplx:NFKB", "activation")}
+    assert triples("STAT3 phosphorylation via the JAK1/TYK2 pathway follows.") == set()
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
