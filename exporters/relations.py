@@ -1095,7 +1095,7 @@ class _Sentence:
                 if u.text in "([" and j in self.pair:
                     j = self.pair[j] + 1
                     continue
-                if u.text in ("/", "-", "–"):
+                if u.text in ("/", "-", "–") or (u.text == "—" and self.tight(j)):  # "PI3K—AKT pathway"
                     j += 1
                     continue
                 if u.text == "," and self.list_continues(j, n):
@@ -1130,6 +1130,23 @@ class _Sentence:
                 break
             j += 1
         return j
+
+    def tight(self, j: int) -> bool:
+        """Unit j touches the units on both sides (a dash inside a name, not one around a remark)."""
+        before, after = self.at(j - 1), self.at(j + 1)
+        return before is not None and after is not None and before.end == self.units[j].start and \
+            self.units[j].end == after.start
+
+    def joined_agents(self, k: int, u: _Unit) -> _Side | None:
+        """"TYROBP/SYK mediated", "JAK1- and TYK2-induced": the entities joined to the modified one at k."""
+        ents, j = [_unmodified(u)], k - 1
+        while j > 0 and (self.units[j].text == "/" or self.units[j].low in ("and", "or")) and \
+                self.units[j - 1].kind == "E":
+            if self.units[j - 1].negated:
+                return None
+            ents.insert(0, _unmodified(self.units[j - 1]))
+            j -= 2
+        return _Side(ents, ents[0].start)
 
     def entities(self, q: int, end: int) -> list[_Unit]:
         """Entities of a noun phrase, leaving out parenthetical remarks."""
@@ -1726,11 +1743,14 @@ class _Sentence:
                 while m < len(units) and units[m].tag != "MOD":
                     m += 1
                 ents, events, _end = self.right_np(m + 1)
-                side = _Side([_unmodified(u)], u.start)
+                side = self.joined_agents(k, u)
+                if side is None:
+                    continue
                 if events:
                     self.emit(side, [], events, "activation", 1, False, k)
                 elif ents and ents[0] is self.at(self.skip(m + 1, ("ADV", "DET"))):
-                    self.add(side.ents[0], ents[0], "activation", False, u.start, ents[0].end)
+                    for agent in side.ents:
+                        self.add(agent, ents[0], "activation", False, side.start, ents[0].end)
                 continue
             if u.kind != "W":
                 continue

@@ -195,6 +195,15 @@ def test_an_event_via_an_entity_has_it_as_agent_and_respectively_pairs_in_order(
     assert triples("STAT3 phosphorylation via the JAK1/TYK2 pathway follows.") == set()
 
 
+def test_slash_joined_agents_of_a_mediated_event_each_act():
+    assert triples("JAK1/TYK2 mediated activation of the STAT1—STAT2 pathway and phosphorylation of MDM2.") == {
+        ("ncbigene:3716", "ncbigene:6772", "activation"), ("ncbigene:7297", "ncbigene:6772", "activation"),
+        ("ncbigene:3716", "ncbigene:6773", "activation"), ("ncbigene:7297", "ncbigene:6773", "activation"),
+        ("ncbigene:3716", "ncbigene:4193", "phosphorylation"), ("ncbigene:7297", "ncbigene:4193", "phosphorylation")}
+    assert triples("JAK1-mediated activation of STAT1 — the first step — and MDM2 expression follow.") == {
+        ("ncbigene:3716", "ncbigene:6772", "activation")}  # a spaced dash ends the phrase
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
