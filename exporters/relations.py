@@ -1427,12 +1427,13 @@ class _Sentence:
         return self.left_np(g - 1)
 
     def appositive_start(self, comma: int) -> int | None:
-        """The comma that opens an appositive ", a negative regulator of p53," closed at ``comma``."""
+        """The comma that opens an appositive ", a negative regulator of p53," or ", the adaptor of X," closed at
+        ``comma``."""
         for j in range(comma - 1, max(-1, comma - 15), -1):
             u = self.units[j]
             if u.text == ",":
                 first = self.at(j + 1)
-                return j if first is not None and first.low in ("a", "an") and j > 0 and \
+                return j if first is not None and first.low in ("a", "an", "the") and j > 0 and \
                     self.units[j - 1].kind == "E" else None
             if self.is_verb(j) or u.tag in ("REL", "SUB") or u.text in (";", ":", "."):
                 return None

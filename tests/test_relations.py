@@ -204,6 +204,11 @@ def test_slash_joined_agents_of_a_mediated_event_each_act():
         ("ncbigene:3716", "ncbigene:6772", "activation")}  # a spaced dash ends the phrase
 
 
+def test_an_appositive_with_the_between_subject_and_verb_is_skipped():
+    assert triples("Activation of STAT3, the common adaptor for JAK1 and TYK2, leads to expression of MDM2.") == {
+        ("ncbigene:6774", "ncbigene:4193", "expression")}
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
