@@ -166,7 +166,7 @@ def _add_convert(sub: Any) -> None:
         "file for all figures). Every file is checked against its schema before it is written, and\n"
         "written atomically; a broken record is reported as 'PATH: FIELD: reason' and the rest convert.",
         "  pfocr-export convert -o out                       # the bundled seeds, every format\n"
-        "  pfocr-export convert my_figures/ -o out -f gpml   # GPML 2013a for PathVisio/WikiPathways\n"
+        "  pfocr-export convert tests/data/v2023/ -o out -f gpml   # a folder of records, as GPML 2013a\n"
         "  pfocr-export convert -o out -f gpml --preview     # plus an SVG/PNG picture of each\n"
         "  pfocr-export convert -o out -f gpml --figid PMC4493903__nihms699976f1   # one figure\n"
         "  pfocr-export convert -o out -f gpml,json --clean  # first remove what earlier runs wrote there\n"
@@ -218,7 +218,9 @@ def _add_validate(sub: Any) -> None:
         sub, "validate", "check records without writing anything",
         "Read and validate records against schemas/pfocr-record.schema.json, resolve their genes\n"
         "against HGNC, and print one line per broken record plus totals.",
-        "  pfocr-export validate seeds/\n  pfocr-export validate --bulk pfocr-corpus/",
+        "  pfocr-export validate seeds/\n"
+        "  pfocr-export validate tests/data/v2023/ --figid PMC10030845__fimmu-14-1150879-g002\n"
+        "  pfocr-export validate --bulk pfocr-corpus/      # a PFOCR release's tables (genes*.tsv, figures*.tsv)",
     )
     _add_inputs(p)
     p.set_defaults(handler=_validate)
@@ -232,7 +234,7 @@ def _add_review(sub: Any) -> None:
         "errors in a hand-labelled sample decides the order. Nothing is removed; 'convert --drop-flagged'\n"
         "leaves flagged mentions out of the outputs. A summary per flag goes to stderr.",
         "  pfocr-export review                                  # the bundled seeds, table on stdout\n"
-        "  pfocr-export review my_figures/ -o review.tsv\n"
+        "  pfocr-export review tests/data/v2023/ -o review.tsv\n"
         "  pfocr-export review --bulk pfocr-corpus/ -o corpus-review.tsv",
     )
     _add_inputs(p)
@@ -253,7 +255,8 @@ def _add_check(sub: Any) -> None:
         "Check files against the schema of the format their suffix names (.gpml: GPML XSD and\n"
         "reference rules; .cx/.cx2: JSON Schema and the NDEx server's rules; .owl/.ttl/.nt: BioPAX rules\n"
         "and the SHACL shapes of schemas/biopax-shapes.ttl, warnings counted).",
-        "  pfocr-export check out/gpml/*.gpml\n  pfocr-export check network.cx",
+        "  pfocr-export check out/gpml/*.gpml out/gpml2021/*.gpml   # either GPML dialect\n"
+        "  pfocr-export check out/cx/*.cx out/json/*.json",
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.set_defaults(handler=_check)

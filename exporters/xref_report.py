@@ -124,7 +124,7 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n", 1)[1],
         epilog="examples:\n"
                "  pfocr-export unresolved                          # the bundled seeds\n"
-               "  pfocr-export unresolved my_figures/ --renamed    # stale symbols and their current ones\n"
+               "  pfocr-export unresolved tests/data/v2023/ --renamed   # stale symbols and their current ones\n"
                "  pfocr-export unresolved --genes-table pfocr-corpus/genes_2020_subsets.tsv > unresolved.tsv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
