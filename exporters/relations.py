@@ -519,8 +519,8 @@ _VERBS = {
         decrease abolish abrogate impair diminish inactivate counteract dampen silence hinder lower""".split(),
                     ("inhibition", -1)),
     **dict.fromkeys("phosphorylate hyperphosphorylate".split(), ("phosphorylation", 1)),
-    **dict.fromkeys("bind interact associate complex heterodimerize heterodimerise dimerize dimerise recruit join"
-                    .split(), ("binding", 0)),
+    **dict.fromkeys("""bind interact associate complex heterodimerize heterodimerise dimerize dimerise recruit join
+        dock""".split(), ("binding", 0)),
     "degrade": ("degradation", 1),
     **dict.fromkeys("regulate modulate control involve".split(), ("regulation", 0)),
     **dict.fromkeys("lead result cause mediate contribute responsible".split(), (None, 1)),
@@ -534,7 +534,7 @@ _OBJECT_CONTROL = frozenset("""activate stimulate induce recruit cause promote t
 _CONVERT = frozenset("""convert transform oxidize oxidise metabolize metabolise hydrolyze hydrolyse dehydrate
     decarboxylate hydroxylate isomerize condense reduce degrade cleave""".split())
 _PRODUCE = frozenset("synthesize synthesise generate produce form derive".split())
-_SYMMETRIC = frozenset("interact associate heterodimerize heterodimerise dimerize dimerise join complex".split())
+_SYMMETRIC = frozenset("interact associate heterodimerize heterodimerise dimerize dimerise join complex dock".split())
 # noun -> (event type, sign)
 _NOUNS = {
     **dict.fromkeys("""activation activations hyperactivation stimulation induction upregulation activity
@@ -764,7 +764,8 @@ def _defined_as_other(view: str, tokens: list, first: int, lexicon: _Lexicon, nk
 
 
 def _merge_words(units: list[_Unit], view: str) -> list[_Unit]:
-    """Fuse hyphenated trigger words ("up-regulates") and the multiword expressions of _MULTIWORD."""
+    """Fuse hyphenated or spaced trigger words ("up-regulates", "down regulation") and the multiword
+    expressions of _MULTIWORD."""
     out: list[_Unit] = []
     i = 0
     while i < len(units):
@@ -777,6 +778,14 @@ def _merge_words(units: list[_Unit], view: str) -> list[_Unit]:
             merged.low = u.low + w.low
             out.append(merged)
             i += 3
+            continue
+        if u.low in ("up", "down") and i + 1 < len(units) and units[i + 1].kind == "W" and \
+                (u.low + units[i + 1].low) in _WORD_TABLE:  # "the down regulation of Akt"
+            w = units[i + 1]
+            merged = _Unit("W", view[u.start:w.end], u.start, w.end)
+            merged.low = u.low + w.low
+            out.append(merged)
+            i += 2
             continue
         for words, tag in _MULTIWORD_BY_FIRST.get(u.low, ()):
             n = len(words)
@@ -988,10 +997,14 @@ class _Sentence:
         self.found: list[tuple[_Unit, _Unit, str, bool, int, int]] = []
 
     def receptors(self) -> None:
-        """"IL-6 binds to its receptor": the record's receptor of the entity named before (IL6R)."""
+        """"IL-6 binds to its (cognate) receptor": the record's receptor of the entity named before (IL6R)."""
         for k, u in enumerate(self.units[:-1]):
+            if u.low not in ("its", "their"):
+                continue
+            if self.units[k + 1].low in ("cognate", "own") and k + 2 < len(self.units):
+                k += 1
             nxt = self.units[k + 1]
-            if u.low in ("its", "their") and nxt.kind == "W" and nxt.low in ("receptor", "receptors"):
+            if nxt.kind == "W" and nxt.low in ("receptor", "receptors"):
                 owner = next((v for v in reversed(self.units[:k]) if v.entity), None)
                 receptor = self.lexicon.receptor_of(owner.key) if owner is not None else None
                 if receptor:
@@ -1188,8 +1201,9 @@ class _Sentence:
                     if following is not None and following.tag == "N":
                         themes = self.of_themes(self.units.index(following), end)
             themes = themes or self.pre_themes(k, q) or self.possessive(k)
-            if etype == "amount" and {id(t) for t in themes} <= {id(t) for e in found for t in e.themes}:
-                continue  # "expression of MDM2 levels": the levels are the expression's
+            if (etype == "amount" or u.lemma in ("activity", "signaling", "signalling")) and \
+                    {id(t) for t in themes} <= {id(t) for e in found for t in e.themes}:
+                continue  # "expression of MDM2 levels", "downregulation of Akt activity": one event
             if themes:
                 found.append(_Event(etype, sign, themes, u.lemma))
         return found
@@ -1656,7 +1670,7 @@ class _Sentence:
             if nxt is None or nxt.low != required:
                 return
             j += 1
-        elif vtype == "binding" and nxt is not None and nxt.low in ("to", "with"):
+        elif vtype == "binding" and nxt is not None and nxt.low in ("to", "with", "onto"):
             j += 1
         nxt = self.at(j)
         if nxt is not None and nxt.tag == "CC" and self.is_verb(self.skip(j + 1)):

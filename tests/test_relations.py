@@ -209,6 +209,17 @@ def test_an_appositive_with_the_between_subject_and_verb_is_skipped():
         ("ncbigene:6774", "ncbigene:4193", "expression")}
 
 
+def test_spaced_down_regulation_of_an_activity_is_one_inhibition():
+    assert triples("STAT3, which results in the down regulation of MDM2 activity.") == {
+        ("ncbigene:6774", "ncbigene:4193", "inhibition")}
+    assert triples("STAT3 is up regulated by JAK1.") == {("ncbigene:3716", "ncbigene:6774", "activation")}
+
+
+def test_docking_and_a_cognate_receptor_are_binding():
+    assert triples("IL-6 docks with its cognate receptor.") == {("ncbigene:3569", "ncbigene:3570", "binding")}
+    assert triples("STAT3 docks onto JAK1.") == {("ncbigene:6774", "ncbigene:3716", "binding")}
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
