@@ -1040,7 +1040,8 @@ class _Sentence:
             return False
         if u.form == "ing":
             return prev is not None and prev.tag == "DET"
-        return prev is None or prev.kind == "P" or prev.tag in ("DET", "PREP", "CC", "SUB", "ADV", "LIST")
+        return prev is None or prev.kind == "P" or prev.tag in ("DET", "PREP", "CC", "SUB", "ADV", "LIST") or (
+            prev.tag == "V" and prev.form in ("s", "base") and nxt.kind == "E")  # "binds phosphorylated MDM2"
 
     def clause_start(self, i: int) -> int:
         """Index of the first unit of the clause that unit i is in."""

@@ -220,6 +220,12 @@ def test_docking_and_a_cognate_receptor_are_binding():
     assert triples("STAT3 docks onto JAK1.") == {("ncbigene:6774", "ncbigene:3716", "binding")}
 
 
+def test_a_participle_between_a_verb_and_its_object_is_an_adjective():
+    assert triples("STAT3 binds phosphorylated MDM2.") == {("ncbigene:6774", "ncbigene:4193", "binding")}
+    assert triples("STAT3 also deacetylates phosphorylated MDM2, facilitating its degradation.") == {
+        ("ncbigene:6774", "ncbigene:4193", "degradation")}
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
