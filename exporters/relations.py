@@ -74,10 +74,11 @@ def extract(figure: Figure, chains: bool = False) -> list[Relation]:
         return []
     found: list[Relation] = []
     previous_subject: list[_Unit] = []
+    previous_complex: list[_Unit] = []
     for number, (_, text) in enumerate(split_sentences(figure.caption), start=1):
-        sentence = _Sentence(text, lexicon, previous_subject)
+        sentence = _Sentence(text, lexicon, previous_subject, previous_complex)
         found.extend(sentence.relations(number, chains))
-        previous_subject = sentence.main_subject()
+        previous_subject, previous_complex = sentence.main_subject(), sentence.complex
     return found
 
 
@@ -978,8 +979,10 @@ def _combine(vtype: str | None, vsign: int, event: _Event, theme: _Unit, lexicon
 class _Sentence:
     """One caption sentence: its units and the relations read from them."""
 
-    def __init__(self, text: str, lexicon: _Lexicon, previous_subject: list[_Unit]):
+    def __init__(self, text: str, lexicon: _Lexicon, previous_subject: list[_Unit], previous_complex: list[_Unit]):
         self.text = text
+        self.previous_complex = list(previous_complex)
+        self.complex: list[_Unit] = []  # the members of the last complex named
         self.view, self.offsets = _unmangle(text)
         self.lexicon = lexicon
         self.previous_subject = previous_subject
@@ -1304,6 +1307,9 @@ class _Sentence:
             if u.entity and not blocked:
                 cands.append(u)
             j += 1
+        if not cands and self.units[start].low in ("these", "this") and self.previous_complex and \
+                self.at(start + 1) is not None and self.units[start + 1].low in _COMPLEX_NOUNS:
+            return _Side(self.previous_complex, self.units[start].start)  # "These heterodimers form a complex with Y"
         if not cands:
             first = self.at(self.skip(start, ("DET", "")))
             if not event_subject or first is None or first.tag != "N":
@@ -1830,6 +1836,7 @@ class _Sentence:
                 members.append(e)
         if len(members) < 2:
             return
+        self.complex = members
         lo, hi = min(m.start for m in members), max(m.end for m in members)
         if after or len(groups) == 1:
             for i, a in enumerate(members):

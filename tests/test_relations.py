@@ -226,6 +226,14 @@ def test_a_participle_between_a_verb_and_its_object_is_an_adjective():
         ("ncbigene:6774", "ncbigene:4193", "degradation")}
 
 
+def test_these_heterodimers_are_the_complex_of_the_sentence_before():
+    caption = "JAK1 leads to the formation of STAT1/STAT2 heterodimers. These heterodimers form a complex with IRF9."
+    relations = extract(figure(caption, genes=GENES + [gene("IRF9", "10379")]))
+    assert {(r.source, r.target, r.type, r.sentence) for r in relations if r.sentence == 2} == {
+        ("ncbigene:6772", "ncbigene:10379", "binding", 2), ("ncbigene:6773", "ncbigene:10379", "binding", 2)}
+    assert {r.evidence for r in relations if r.sentence == 2} == {"These heterodimers form a complex with IRF9"}
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_relations", ROOT / "bench" / "relations.py")
     module = importlib.util.module_from_spec(spec)
