@@ -6,6 +6,7 @@ without it or without Java these tests skip.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from exporters.cli import main
 from exporters.formats import biopax
 from exporters.formats.biopax import BiopaxExporter
 from exporters.formats.rdf_common import rdfxml
+from exporters.pathway import Family, Gene, Term
 
 from conftest import V2023_DIR
 
@@ -28,6 +30,7 @@ HOME = Path(os.environ.get("PAXTOOLS_HOME")
             or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pfocr-exporters" / f"paxtools-{VERSION}")
 JAR = HOME / "paxtools.jar"
 BASE = biopax.DEFAULT_BASE
+BP = rdflib.Namespace(biopax.BP)
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("java") is None, reason="Paxtools needs Java, and java is not on PATH"),
@@ -70,12 +73,21 @@ def union(owl: Path) -> set:
     return set(g)
 
 
+def as_paxtools_writes(triples: set) -> set:
+    """Our triples as Paxtools writes them back: conversionDirection as its Java enum name (LEFT_TO_RIGHT,
+    the OWL's LEFT-TO-RIGHT), a TemplateReaction's product also as its participant."""
+    direction, product = BP["conversionDirection"], BP["product"]
+    out = {(s, p, rdflib.Literal(str(o).replace("-", "_"), datatype=o.datatype)) if p == direction else (s, p, o)
+           for s, p, o in triples}
+    return out | {(s, BP["participant"], o) for s, p, o in triples if p == product}
+
+
 def test_merged_file_reads_back(owl, merged):
     """Issue 13, item 14: Paxtools writes IRIs under xml:base as rdf:ID; ours are XML names now
     (UX_mi_0356, PX_doi_10.1101_2F2023.03.03.530734), so RDF parsers and Paxtools itself read the merge."""
     data = merged.read_bytes()
     assert b'rdf:ID="UX_mi_0356"' in data and b'rdf:ID="PX_doi_10.1101_2F2023.03.03.530734"' in data
-    expected = union(owl)
+    expected = as_paxtools_writes(union(owl))
     g = rdflib.Graph().parse(data=data, format="xml")
     assert len(g) == len(expected)
     assert len(list(ox.parse(data, format=ox.RdfFormat.RDF_XML))) == len(expected)
@@ -187,12 +199,118 @@ def test_validator_rules_that_compare_elements(merged, probe, seed_pathways, v20
     assert [f for f in findings if f not in same_symbol] == []
 
 
-def test_validator_rules_that_compare_elements_on_the_corpus(corpus_dir, probe, tmp_path):
+@pytest.fixture(scope="module")
+def corpus(corpus_dir, tmp_path_factory) -> tuple[list, Path]:
+    """The 2020 corpus pathways and their figures as one RDF/XML file."""
     from exporters.bulk import read_bulk
     from exporters.pathway import make_pathway
 
     pathways = [make_pathway(f) for f in read_bulk(corpus_dir)]
-    path = tmp_path / "corpus.owl"
+    path = tmp_path_factory.mktemp("corpus") / "corpus.owl"
     path.write_bytes(one_rdfxml(pathways))
-    findings, elements = probe_findings(probe, path)
+    return pathways, path
+
+
+def test_validator_rules_that_compare_elements_on_the_corpus(corpus, probe):
+    findings, elements = probe_findings(probe, corpus[1])
     assert elements > 50_000 and findings == []  # all human genes: no homonyms
+
+
+# --- what toSIF makes of the caption interactions ----------------------------------------------------
+
+
+def sif_ids(node) -> set[str]:
+    """The ids toSIF gives an end with seqDb=hgnc.symbol,ncbigene and chemDb=chebi,mesh: a human gene's
+    HGNC symbol, another gene's NCBI Gene id, a family's members' ids, a chemical's ChEBI (else MeSH) id."""
+    if isinstance(node, Gene):
+        return {node.symbol} if biopax._hgnc_symbol(node) else {node.entrez}
+    if isinstance(node, Family):
+        return set().union(*(sif_ids(m) for m in node.members))
+    return {f"CHEBI:{node.ontology_id}"} if node.ontology == "chebi" else {node.mesh_id}
+
+
+def expected_sif(i) -> tuple[str, set[str], set[str]] | None:
+    """(relation, ids of one end, ids of the other) a user expects toSIF to give an interaction; None where
+    SIF has no relation (two chemicals that control or bind each other)."""
+    s, t = sif_ids(i.source), sif_ids(i.target)
+    s_chemical, t_chemical = isinstance(i.source, Term), isinstance(i.target, Term)
+    if i.type == "conversion":
+        return "used-to-produce", s, t
+    if s_chemical and t_chemical:
+        return None
+    if i.type == "binding":
+        if s_chemical or t_chemical:
+            return ("chemical-affects", s, t) if s_chemical else ("chemical-affects", t, s)
+        return "in-complex-with", s, t
+    if s_chemical:
+        return "chemical-affects", s, t
+    if t_chemical:
+        if i.type == "translocation":
+            return "controls-transport-of-chemical", s, t
+        if i.type in ("phosphorylation", "degradation"):
+            return "consumption-controlled-by", t, s  # the chemical first
+        return "controls-production-of", s, t
+    if i.type == "translocation":
+        origin, destination = biopax.compartments(i)
+        return ("controls-transport-of" if origin and destination else "controls-state-change-of"), s, t
+    return {"expression": "controls-expression-of", "phosphorylation": "controls-phosphorylation-of"}.get(
+        i.type, "controls-state-change-of"), s, t
+
+
+def to_sif(owl_file: Path, cwd: Path) -> set[tuple[str, ...]]:
+    """toSIF's relations (without neighbor-of, which every figure's co-occurrence interaction gives)."""
+    out = cwd / (owl_file.stem + ".sif")
+    paxtools("toSIF", owl_file, out, "seqDb=hgnc.symbol,ncbigene", "chemDb=chebi,mesh", "exclude=NEIGHBOR_OF",
+             cwd=cwd)
+    return {tuple(line.split("\t")) for line in out.read_text().splitlines() if line}
+
+
+def sif_answers(pathways, sif) -> tuple[list, collections.Counter]:
+    """(interactions whose expected relation toSIF does not give, relations it gives per interaction type)."""
+    missing, found = [], collections.Counter()
+    for pw in pathways:
+        for i in pw.interactions:
+            want = expected_sif(i)
+            if want is None:
+                continue
+            rel, a, b = want
+            if any((x, rel, y) in sif or (rel == "in-complex-with" and (y, rel, x) in sif) for x in a for y in b):
+                found[(i.type, rel)] += 1
+            else:
+                missing.append((pw.figure.figid, i.type, i.source_key, i.target_key, rel))
+    return missing, found
+
+
+def unexplained(pathways, sif) -> set:
+    """SIF relations between two entities no caption interaction relates (catalysis-precedes aside, which
+    chains two interactions through a chemical)."""
+    pairs = {frozenset((x, y)) for pw in pathways for i in pw.interactions
+             for x in sif_ids(i.source) for y in sif_ids(i.target)}
+    return {line for line in sif if line[1] != "catalysis-precedes" and frozenset((line[0], line[2])) not in pairs}
+
+
+def test_tosif_gives_each_interaction_the_relation_a_user_expects(merged, owl, seed_pathways, v2023_pathways):
+    """Issue 16 item 4: Paxtools' toSIF on the files convert writes (merged by Paxtools) gives every caption
+    interaction the SIF relation of its type between the right genes (HGNC symbols; other organisms' NCBI
+    Gene ids; a family's members), chemicals (ChEBI, else MeSH ids), and no relation the captions do not state."""
+    pathways = seed_pathways + v2023_pathways
+    sif = to_sif(merged, owl)
+    missing, found = sif_answers(pathways, sif)
+    assert missing == []
+    assert {rel for _, rel in found} == {
+        "controls-state-change-of", "controls-phosphorylation-of", "controls-expression-of", "controls-transport-of",
+        "controls-transport-of-chemical", "controls-production-of", "chemical-affects", "in-complex-with",
+        "used-to-produce"}
+    assert ("LIF", "in-complex-with", "LIFR") in sif and ("STAT3", "controls-expression-of", "ID1") in sif
+    assert ("IL6", "controls-phosphorylation-of", "AKT1") in sif and ("AKT1", "controls-transport-of", "MDM2") in sif
+    assert ("16491", "controls-transport-of-chemical", "CHEBI:22984") in sif  # mouse Kcna3 moves calcium in
+    assert unexplained(pathways, sif) == set()
+
+
+def test_tosif_on_the_corpus(corpus, tmp_path):
+    pathways, path = corpus
+    sif = to_sif(path, tmp_path)
+    missing, found = sif_answers(pathways, sif)
+    assert missing == [] and sum(found.values()) > 400
+    assert found[("degradation", "consumption-controlled-by")] >= 1  # CYP26 degrades retinoic acid
+    assert unexplained(pathways, sif) == set()
