@@ -11,8 +11,16 @@ Model (see the README section "BioPAX, RDF and triple stores"):
   when known) for the paper. Diseases are ``RelationshipXref`` s (mesh, doid)
   on the pathway;
 * one generic ``bp:Interaction`` per figure that names entities holds them
-  (PFOCR has no edges); its comments name the figure's flagged genes
-  (``Gene.flag``: of another organism than the figure's);
+  (co-occurrence); its comments name the figure's suspect gene matches, each
+  flag's code and reason (``suspects.gene_flags``);
+* each draft interaction read from the caption (``Pathway.interactions``) in
+  the pattern Pathway Commons uses for its type (``_caption_interactions``:
+  Control of the target's activation, phosphorylation, degradation or
+  translocation, TemplateReactionRegulation of its TemplateReaction,
+  ComplexAssembly of a Complex, BiochemicalReaction of chemicals), with a
+  ``bp:Evidence`` (PSI-MI predictive text mining, ECO:0007669), the paper and
+  the stating sentences; the ends' other states (active, phosphorylated,
+  located, bound) are shared entities like the ends themselves;
 * per gene, shared across figures, one ``Protein`` + ``ProteinReference``
   whose ``organism`` is the BioSource of the gene's own taxon (one per taxon),
   with ``RelationshipXref`` s ncbigene (every organism), the organism's
@@ -446,7 +454,8 @@ class _Builder:
 
     def modified(self, end: _End, phosphorylated: bool) -> str:
         """The end phosphorylated (PSI-MOD:00696) or active (Pathway Commons' activity feature)."""
-        suffix, label = ("phosphorylated", f"phospho-{end.name}") if phosphorylated else ("active", f"active {end.name}")
+        suffix, label = (("phosphorylated", f"phospho-{end.name}") if phosphorylated
+                         else ("active", f"active {end.name}"))
 
         def fill(b: Block) -> None:
             b.add("bp:modificationType", self.phosphorylated() if phosphorylated else self.active())
