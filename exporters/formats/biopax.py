@@ -661,7 +661,7 @@ def _caption_interactions(build: _Builder, pathway: Pathway, pw: Block, papers: 
     figid = local(pathway.figure.figid)
     for i in pathway.interactions:
         s, t = build.end(i.source), build.end(i.target)
-        if s is None or t is None:
+        if s is None or t is None or s.iri == t.iri:  # an end without an entity; a family of the other end alone
             continue
         base = f"{figid}_{i.type}_{_key_name(i.source_key)}_{_key_name(i.target_key)}"
         evidence = build.iri(f"{base}_evidence")
