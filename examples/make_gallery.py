@@ -79,8 +79,10 @@ def cx(work: Path, pictures: bool) -> list[str]:
 
 def v2023(work: Path, pictures: bool) -> list[str]:
     out = HERE / "v2023"
-    for name in V2023_FORMATS.split(","):
-        shutil.rmtree(out / name, ignore_errors=True)
+    for name in V2023_FORMATS.split(","):  # stale outputs go; the picture stays unless redrawn below
+        for old in (out / name).glob("*"):
+            if old.suffix != ".png":
+                old.unlink()
     convert("-o", str(out), "-f", V2023_FORMATS, str(V2023_RECORD))
     if not pictures:
         return []
