@@ -243,7 +243,10 @@ def _results(items: Iterable[Path | Figure], formats: list[str], options: dict[s
     try:
         pending: deque[Future] = deque()
         for chunk in itertools.chain(ahead, chunks):
-            pending.append(executor.submit(_process_chunk, chunk))
+            try:
+                pending.append(executor.submit(_process_chunk, chunk))
+            except BrokenProcessPool:  # a worker died while earlier tasks were still queued
+                raise WorkerDied(WORKER_DIED) from None
             if len(pending) >= jobs * WINDOW:
                 yield from _wait(pending.popleft())
         while pending:
@@ -257,8 +260,11 @@ def _wait(task: Future) -> list[Result]:
     try:
         return task.result()
     except BrokenProcessPool:
-        raise WorkerDied("a worker process died (killed, for instance by the out-of-memory killer); the figures "
-                         "it was converting are lost") from None
+        raise WorkerDied(WORKER_DIED) from None
+
+
+WORKER_DIED = ("a worker process died (killed, for instance by the out-of-memory killer); the figures it was "
+               "converting are lost")
 
 
 def run(items: Iterable[Path | Figure | RecordError], out_dir: Path | None, formats: list[str],
