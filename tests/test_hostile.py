@@ -25,6 +25,8 @@ from exporters.pathway import make_pathway
 from exporters.records import RecordError, read_record
 from exporters.resources import seeds_dir
 
+from test_records import ALIAS_BOMB
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 TIMEOUT = 120  # seconds any one command may take here; a hang fails the test instead of the suite
@@ -65,28 +67,12 @@ CORPUS_FORMATS = [n for n in registry.available() if registry.load(n).corpus_lev
 
 # --- item 3: YAML aliases -------------------------------------------------------------------------
 
-ALIAS_BOMB = """---
-figid: PMC1__a
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-j: &j [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-keywords: *j
-redirect_from: *j
-genes: []
----
-"""
 
 
 def test_a_yaml_alias_bomb_in_a_batch_is_one_line_and_the_rest_convert(tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(seeds_dir(), folder)
-    (folder / "bomb.md").write_text(ALIAS_BOMB)
+    (folder / "bomb.md").write_bytes(ALIAS_BOMB)
     started = time.perf_counter()
     for command in (["validate", str(folder)], ["convert", str(folder), "-o", str(tmp_path / "out"), "-f", "json"]):
         proc = cli(*command, "-j", "2")

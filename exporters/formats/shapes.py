@@ -108,13 +108,7 @@ def _compile_path(g: Graph, node: Term) -> tuple[Path, str]:
         return (lambda data, focus: data.objects(focus, node)), node
     if g.one(node, RDF_FIRST) is not None:
         steps = [_compile_path(g, n) for n in g.items(node)]
-
-        def sequence(data: Graph, focus: Term) -> list[Term]:
-            nodes = [focus]
-            for step, _ in steps:
-                nodes = list(dict.fromkeys(v for n in nodes for v in step(data, n)))
-            return nodes
-        return sequence, "(" + " / ".join(text for _, text in steps) + ")"
+        return _sequence(steps)
     kinds = {p: g.one(node, SH + p) for p in ("inversePath", "alternativePath", "zeroOrMorePath",
                                               "oneOrMorePath", "zeroOrOnePath")}
     kinds = {k: v for k, v in kinds.items() if v is not None}
@@ -122,9 +116,7 @@ def _compile_path(g: Graph, node: Term) -> tuple[Path, str]:
         raise ValueError(f"unsupported SHACL path {node}")
     (kind, inner), = kinds.items()
     if kind == "alternativePath":
-        options = [_compile_path(g, n) for n in g.items(inner)]
-        return ((lambda data, focus: list(dict.fromkeys(v for step, _ in options for v in step(data, focus)))),
-                "(" + " | ".join(text for _, text in options) + ")")
+        return _alternatives([_compile_path(g, n) for n in g.items(inner)])
     if kind == "inversePath":
         return _compile_inverse(g, inner)
     step, text = _compile_path(g, inner)
@@ -142,23 +134,31 @@ def _compile_path(g: Graph, node: Term) -> tuple[Path, str]:
     return closure, text + {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}[kind]
 
 
+def _sequence(steps: list[tuple[Path, str]]) -> tuple[Path, str]:
+    """The path that follows each step in turn."""
+    def sequence(data: Graph, focus: Term) -> list[Term]:
+        nodes = [focus]
+        for step, _ in steps:
+            nodes = list(dict.fromkeys(v for n in nodes for v in step(data, n)))
+        return nodes
+    return sequence, "(" + " / ".join(text for _, text in steps) + ")"
+
+
+def _alternatives(options: list[tuple[Path, str]]) -> tuple[Path, str]:
+    """The path that follows any of the options."""
+    return ((lambda data, focus: list(dict.fromkeys(v for step, _ in options for v in step(data, focus)))),
+            "(" + " | ".join(text for _, text in options) + ")")
+
+
 def _compile_inverse(g: Graph, node: Term) -> tuple[Path, str]:
     """The inverse of a path of predicates, sequences, alternatives and inverses."""
     if isinstance(node, str) and not node.startswith("_:"):
         return (lambda data, focus: data.subjects(node, focus)), f"^{node}"
     if g.one(node, RDF_FIRST) is not None:  # (a / b)^ = b^ / a^
         steps = [_compile_inverse(g, n) for n in reversed(g.items(node))]
-
-        def sequence(data: Graph, focus: Term) -> list[Term]:
-            nodes = [focus]
-            for step, _ in steps:
-                nodes = list(dict.fromkeys(v for n in nodes for v in step(data, n)))
-            return nodes
-        return sequence, "(" + " / ".join(text for _, text in steps) + ")"
+        return _sequence(steps)
     if g.one(node, SH + "alternativePath") is not None:
-        options = [_compile_inverse(g, n) for n in g.items(g.one(node, SH + "alternativePath"))]
-        return ((lambda data, focus: list(dict.fromkeys(v for step, _ in options for v in step(data, focus)))),
-                "(" + " | ".join(text for _, text in options) + ")")
+        return _alternatives([_compile_inverse(g, n) for n in g.items(g.one(node, SH + "alternativePath"))])
     if g.one(node, SH + "inversePath") is not None:
         return _compile_path(g, g.one(node, SH + "inversePath"))
     raise ValueError(f"unsupported inverse path {node}")
